@@ -1,0 +1,525 @@
+"""The report data: reading a YAML/JSON file and validating it against the spec.
+
+`load_report(path)` returns a `Report` with every table cell present (0 when left out),
+every total computed, and the narrative flattened into numbered paragraphs; or raises
+`DataError` listing every problem of the file at once, each with its key path and the
+official Chinese label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from . import spec
+from .errors import ERROR, WARNING, DataError, Problem
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+# ---------------------------------------------------------------------------
+# Reading files
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading floats as Decimal and refusing duplicate keys."""
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # .inf, .nan spelt the YAML way
+        return loader.construct_yaml_float(node)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, str) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"键 “{key}” 重复出现（第 {seen[key].start_mark.line + 1} 行已有）",
+                key_node.start_mark)
+        seen[key] = key_node
+    return loader.construct_mapping(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def read_data(path: Path) -> Any:
+    """Return the parsed content of a .yaml/.yml/.json file (floats as Decimal)."""
+    source = str(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise DataError(source, [Problem("", "", f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(source, [Problem("", "", f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请另存为 UTF-8")]) from None
+    except OSError as exc:
+        raise DataError(source, [Problem("", "", f"无法读取文件：{exc.strerror}")]) from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise DataError(source, [Problem("", "", f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）")]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise DataError(source, [Problem("", "", _yaml_error_message(exc))]) from None
+
+
+def _yaml_error_message(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return f"YAML 语法错误（{problem}）"
+    return f"第 {mark.line + 1} 行第 {mark.column + 1} 列：YAML 语法错误（{problem}）"
+
+
+# ---------------------------------------------------------------------------
+# The validated report
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of narrative: a body paragraph, a heading, or a run-in heading."""
+
+    kind: str  # "body" | "heading" | "runin"
+    heading: str = ""  # numbered heading text, e.g. 「（一）主动公开」 or 「（一）提升质量水平。」
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A validated report: every cell present, totals computed, narrative numbered."""
+
+    year: int
+    agency: str
+    format: int
+    template: str
+    title: str
+    date: Optional[dt.date]
+    #: narrative by key path ("preamble", "overview", "proactive.text", …)
+    narrative: dict[str, tuple[Paragraph, ...]]
+    proactive: dict[str, Any]
+    applications: dict[str, Any]
+    reviews: dict[str, dict[str, int]]
+    warnings: tuple[Problem, ...] = ()
+    source: Optional[Path] = None
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+# ---------------------------------------------------------------------------
+# Validation
+
+
+class _Collector:
+    """Collects problems, labelling each key path from the spec."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.table_labels = spec.table_field_labels()
+
+    def label(self, path: tuple) -> str:
+        if path in self.table_labels:
+            return self.table_labels[path]
+        if len(path) == 1 and path[0] in spec.TOP_LEVEL_LABELS:
+            return spec.TOP_LEVEL_LABELS[path[0]]
+        return _narrative_label(path)
+
+    def add(self, path: tuple, message: str, severity: str = ERROR) -> None:
+        self.problems.append(Problem(_format_path(path), self.label(path), message, severity))
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == WARNING)
+
+
+def _format_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _narrative_label(path: tuple) -> str:
+    names = [str(p) for p in path if not isinstance(p, int)]
+    for key_path, label in spec.NARRATIVE_FIELDS:
+        if tuple(names[: len(key_path)]) == key_path:
+            parts = [label]
+            indexes = [p for p in path if isinstance(p, int)]
+            if indexes:
+                parts.append(f"第{indexes[0] + 1}项")
+            rest = names[len(key_path):]
+            if rest and rest[0] in spec.BLOCK_KEYS:
+                parts.append(spec.BLOCK_KEYS[rest[0]])
+            if len(indexes) > 1:
+                parts.append(f"第{indexes[1] + 1}段")
+            return " / ".join(parts)
+    return ""
+
+
+def _describe(value: Any) -> str:
+    """How a wrong value is shown in a message: as the user wrote it."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"文字 “{value}”"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射（键值对）"
+    return str(value)
+
+
+def _mapping(value: Any, path: tuple, allowed: dict[str, Any] | tuple[str, ...],
+             c: _Collector) -> dict:
+    """Return `value` as a mapping (None means empty), reporting unknown keys."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.add(path, f"应为映射（键: 值），实际为{_describe(value)}")
+        return {}
+    for key in value:
+        if key not in allowed:
+            c.add(path + (str(key),), _unknown_key_message(key, allowed))
+    return value
+
+
+def _unknown_key_message(key: Any, allowed) -> str:
+    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+    hint = f"；是否应为 “{close[0]}”？" if close else f"；可用的键：{'、'.join(allowed)}"
+    return f"未知的键 “{key}”{hint}"
+
+
+def _count(value: Any, path: tuple, c: _Collector) -> int:
+    """Return a non-negative integer count, or report it and return 0."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    c.add(path, f"应为非负整数，实际为 {_describe(value)}")
+    return 0
+
+
+def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
+    """Return a non-negative decimal amount (万元), keeping the digits as written."""
+    number: Optional[Decimal] = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite() or number < 0:
+        c.add(path, f"应为非负数（单位：万元，可带小数），实际为 {_describe(value)}")
+        return Decimal(0)
+    return number
+
+
+# --- tables -----------------------------------------------------------------
+
+
+def _check_total(given: Any, computed: int, path: tuple, what: str, c: _Collector) -> None:
+    """Report a `total` written in the data that differs from the computed one."""
+    if given is None:
+        return
+    before = len(c.problems)
+    value = _count(given, path, c)
+    if len(c.problems) == before and value != computed:
+        c.add(path, f"数据中的总计为 {value}，按{what}计算应为 {computed}；请改正或删去 total（总计会自动计算）")
+
+
+def _applicant_row(value: Any, path: tuple, c: _Collector) -> tuple[dict[str, int], Any]:
+    """Counts of one 三 row by column, and the `total` given in the data (or None)."""
+    allowed = tuple(col.key for col in spec.APPLICANT_COLUMNS)
+    row = _mapping(value, path, allowed, c)
+    counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.APPLICANT_KEYS}
+    return counts, row.get(spec.TOTAL_KEY)
+
+
+def _application_tree(fmt: spec.FormatSpec) -> dict[str, Any]:
+    """The key tree of `applications`: a row key maps to None, a group to its items."""
+    tree: dict[str, Any] = {"text": None}
+    for row in fmt.application_rows:
+        if len(row.path) == 1:
+            tree[row.path[0]] = None
+        else:
+            tree.setdefault(row.path[0], {})[row.path[1]] = None
+    return tree
+
+
+def _validate_applications(raw: Any, fmt: spec.FormatSpec, c: _Collector) -> dict[str, Any]:
+    base = ("applications",)
+    tree = _application_tree(fmt)
+    data = _mapping(raw, base, tuple(tree), c)
+    groups = {key: _mapping(data.get(key), base + (key,), tuple(items), c)
+              for key, items in tree.items() if items}
+    rows: dict[tuple[str, ...], dict[str, int]] = {}
+    for row in fmt.application_rows:
+        if row.computed:
+            continue
+        source = groups[row.path[0]] if len(row.path) > 1 else data
+        counts, given = _applicant_row(source.get(row.path[-1]), base + row.path, c)
+        counts[spec.TOTAL_KEY] = sum(counts.values())
+        _check_total(given, counts[spec.TOTAL_KEY], base + row.path + (spec.TOTAL_KEY,), "本行各列之和", c)
+        rows[row.path] = counts
+    rows[(spec.TOTAL_KEY,)] = _result_totals(data.get(spec.TOTAL_KEY), rows, fmt, c)
+    return _nest(rows)
+
+
+def _result_totals(raw: Any, rows: dict, fmt: spec.FormatSpec, c: _Collector) -> dict[str, int]:
+    """The （七）总计 row, computed per column, checked against any given values."""
+    path = ("applications", spec.TOTAL_KEY)
+    allowed = tuple(col.key for col in spec.APPLICANT_COLUMNS)
+    given = _mapping(raw, path, allowed, c)
+    totals = {}
+    for column in spec.APPLICANT_COLUMNS:
+        keys = spec.APPLICANT_KEYS if column.key == spec.TOTAL_KEY else (column.key,)
+        totals[column.key] = sum(rows[r.path][k] for r in fmt.result_rows for k in keys)
+        what = "三、本年度办理结果各项" if column.key != spec.TOTAL_KEY else "三、本年度办理结果各项各列"
+        _check_total(given.get(column.key), totals[column.key], path + (column.key,), what, c)
+    return totals
+
+
+def _nest(rows: dict[tuple[str, ...], Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for path, value in rows.items():
+        target = nested
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+    return nested
+
+
+def _validate_reviews(raw: Any, c: _Collector) -> dict[str, dict[str, int]]:
+    base = ("reviews",)
+    data = _mapping(raw, base, ("text",) + tuple(g.key for g in spec.REVIEW_GROUPS), c)
+    allowed = tuple(key for key, _ in spec.REVIEW_RESULTS)
+    result = {}
+    for group in spec.REVIEW_GROUPS:
+        path = base + (group.key,)
+        row = _mapping(data.get(group.key), path, allowed, c)
+        counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.REVIEW_KEYS}
+        counts[spec.TOTAL_KEY] = sum(counts.values())
+        _check_total(row.get(spec.TOTAL_KEY), counts[spec.TOTAL_KEY], path + (spec.TOTAL_KEY,),
+                     "结果维持、结果纠正、其他结果、尚未审结之和", c)
+        result[group.key] = counts
+    return result
+
+
+def _validate_proactive(raw: Any, fmt: spec.FormatSpec, c: _Collector) -> dict[str, Any]:
+    base = ("proactive",)
+    keys = ("text",) + tuple(key for block in fmt.proactive for key, _ in block.rows)
+    data = _mapping(raw, base, keys, c)
+    result: dict[str, Any] = {}
+    for block in fmt.proactive:
+        for row_key, _ in block.rows:
+            path = base + (row_key,)
+            if block.amount:
+                result[row_key] = _amount(data.get(row_key, 0), path, c)
+            elif len(block.fields) == 1:
+                result[row_key] = _count(data.get(row_key, 0), path, c)
+            else:
+                fields = tuple(key for key, _ in block.fields)
+                row = _mapping(data.get(row_key), path, fields, c)
+                result[row_key] = {key: _count(row.get(key, 0), path + (key,), c) for key in fields}
+    return result
+
+
+# --- narrative --------------------------------------------------------------
+
+#: Characters that XML 1.0 forbids in a document.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: A title that starts with its own list number: （一） 一、 1. 1、 （1） (1)
+_LIST_NUMBER = re.compile(r"^\s*([(（]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．](?!\d))")
+_CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """Return the Chinese numeral for 1–99: 一, 十, 十一, 二十三."""
+    tens, units = divmod(n, 10)
+    text = ("" if tens == 1 else _CHINESE_NUMERALS[tens - 1]) + "十" if tens else ""
+    return text + (_CHINESE_NUMERALS[units - 1] if units else "")
+
+
+def _join_lines(text: str) -> str:
+    """Join the lines of a wrapped string: no space between Chinese, one between words."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    joined = ""
+    for line in (line for line in lines if line):
+        if joined and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            joined += " "
+        joined += line
+    return joined.replace("\t", " ")
+
+
+def _text(value: Any, path: tuple, c: _Collector, required: bool = False) -> str:
+    """Return printable text: lines joined, XML-forbidden characters removed (with a warning)."""
+    if value is None or value == "":
+        if required:
+            c.add(path, "不能为空")
+        return ""
+    if not isinstance(value, str):
+        c.add(path, f"应为文字，实际为 {_describe(value)}")
+        return ""
+    found = sorted(set(_XML_FORBIDDEN.findall(value)))
+    if found:
+        codes = "、".join(f"U+{ord(ch):04X}" for ch in found)
+        c.add(path, f"已删除 XML 不允许的控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", WARNING)
+        value = _XML_FORBIDDEN.sub("", value)
+    return _join_lines(value)
+
+
+def _title(value: Any, path: tuple, c: _Collector) -> str:
+    title = _text(value, path, c, required=True)
+    if _LIST_NUMBER.match(title):
+        c.add(path, f"标题 “{title}” 不应自带序号：（一）（二）等序号由工具按顺序自动生成，请删去")
+    return title
+
+
+def _blocks(value: Any, path: tuple, c: _Collector) -> tuple[Paragraph, ...]:
+    """Flatten a section's blocks into paragraphs, numbering headings （一）（二）…"""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        c.add(path, f"应为段落列表，实际为{_describe(value)}")
+        return ()
+    paragraphs: list[Paragraph] = []
+    number = 0
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            number += 1
+            paragraphs.extend(_titled_block(item, path + (i,), number, c))
+        else:
+            text = _text(item, path + (i,), c)
+            if text:
+                paragraphs.append(Paragraph("body", text=text))
+            elif item is None or isinstance(item, str):
+                c.add(path + (i,), "段落为空，未输出", WARNING)
+    return tuple(paragraphs)
+
+
+def _titled_block(block: dict, path: tuple, number: int, c: _Collector) -> list[Paragraph]:
+    _mapping(block, path, tuple(spec.BLOCK_KEYS), c)
+    heading = f"（{chinese_number(number)}）{_title(block.get('title'), path + ('title',), c)}"
+    if "text" in block and "paragraphs" in block:
+        c.add(path, "标题块只能有 text（标题后接正文）或 paragraphs（标题下分段）之一")
+    if "text" in block:
+        text = _text(block["text"], path + ("text",), c)
+        stop = "" if heading[-1] in "。？！：" else "。"
+        return [Paragraph("runin", heading=heading + stop, text=text)]
+    result = [Paragraph("heading", heading=heading)]
+    paragraphs = block.get("paragraphs")
+    if isinstance(paragraphs, str):
+        paragraphs = [paragraphs]
+    if paragraphs is not None and not isinstance(paragraphs, list):
+        c.add(path + ("paragraphs",), f"应为段落列表，实际为{_describe(paragraphs)}")
+        return result
+    for j, item in enumerate(paragraphs or []):
+        text = _text(item, path + ("paragraphs", j), c)
+        if text:
+            result.append(Paragraph("body", text=text))
+        elif item is None or isinstance(item, str):
+            c.add(path + ("paragraphs", j), "段落为空，未输出", WARNING)
+    return result
+
+
+# --- top level --------------------------------------------------------------
+
+
+def _year(value: Any, c: _Collector) -> int:
+    if value is None:
+        c.add(("year",), "缺少报告年度，例如 year: 2022")
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and 2008 <= value <= 2100:
+        return value
+    c.add(("year",), f"应为四位数年份（2008 年起），实际为 {_describe(value)}")
+    return 0
+
+
+def _format(value: Any, year: int, c: _Collector) -> int:
+    if value is None:
+        return spec.FORMAT_2019 if 0 < year < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
+    if value in (spec.FORMAT_2019, spec.FORMAT_2021) and not isinstance(value, bool):
+        return int(value)
+    c.add(("format",), f"应为 2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号），实际为 {_describe(value)}")
+    return spec.FORMAT_2021
+
+
+def _date(value: Any, c: _Collector) -> Optional[dt.date]:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    c.add(("date",), f"应为日期，写作 2023-01-16，实际为 {_describe(value)}")
+    return None
+
+
+def build_report(raw: Any, source: Optional[Path] = None) -> Report:
+    """Validate parsed data and return the `Report`, or raise `DataError` listing every problem."""
+    c = _Collector()
+    data = _mapping(raw, (), tuple(spec.TOP_LEVEL_LABELS), c) if raw is not None else {}
+    if raw is not None and not isinstance(raw, dict):
+        raise DataError(str(source or ""), c.problems)
+    year = _year(data.get("year"), c)
+    fmt_year = _format(data.get("format"), year, c)
+    if fmt_year == spec.FORMAT_2019 and not any(p.path == "format" for p in c.problems):
+        c.add(("format",), "2019 格式（国办公开办函〔2019〕60号，用于 2019—2020 年度报告）尚未支持；"
+              "目前只能生成 2021 格式（2021 年度起）的报告")
+    fmt = spec.FORMATS[spec.FORMAT_2021]
+    agency = _text(data.get("agency"), ("agency",), c, required=True)
+    if data.get("agency") is None:
+        c.problems[-1] = Problem("agency", spec.TOP_LEVEL_LABELS["agency"], "缺少机关全称，例如 agency: 某某县某某镇人民政府")
+    template = _text(data.get("template", "default"), ("template",), c, required=True)
+    title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年政府信息公开工作年度报告"
+    date = _date(data.get("date"), c)
+    narrative = _narrative(data, c)
+    tables = (_validate_proactive(data.get("proactive"), fmt, c),
+              _validate_applications(data.get("applications"), fmt, c),
+              _validate_reviews(data.get("reviews"), c))
+    if c.errors():
+        raise DataError(str(source or ""), c.problems)
+    return Report(year, agency, fmt_year, template, title, date, narrative, *tables,
+                  warnings=c.warnings(), source=source, raw=data)
+
+
+def _narrative(data: dict, c: _Collector) -> dict[str, tuple[Paragraph, ...]]:
+    narrative = {}
+    for key_path, _ in spec.NARRATIVE_FIELDS:
+        value: Any = data
+        for key in key_path:
+            value = value.get(key) if isinstance(value, dict) else None
+        narrative[".".join(key_path)] = _blocks(value, key_path, c)
+    return narrative
+
+
+def load_report(path: Path | str) -> Report:
+    """Read and validate a data file; raise `DataError` listing every problem at once."""
+    path = Path(path)
+    try:
+        return build_report(read_data(path), source=path)
+    except DataError as exc:
+        exc.source = str(path)
+        raise

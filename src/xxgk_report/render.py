@@ -1,0 +1,176 @@
+"""Rendering a validated `Report` into .docx bytes with docxtpl, safely and reproducibly.
+
+docxtpl runs inside a `jinja2.sandbox.SandboxedEnvironment` with autoescape and
+`StrictUndefined`. Two of docxtpl's steps are replaced: its recovering XML parse of the
+rendered body (which hides broken XML) by a strict one, and its rewriting of `\\n`, `\\t`,
+`\\a`, `\\f` and `{_{` in the output (data text never reaches it: the model joins lines
+and removes control characters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from . import spec
+from .errors import TemplateError
+from .model import Paragraph, Report
+from .ooxml import deterministic_zip
+
+DEFAULT_TEMPLATE = "default"
+#: template variant name → file in the `xxgk_report.templates` package (templates/)
+TEMPLATE_FILES = {"default": "report.docx"}
+
+
+def template_path(name: str, base: Optional[Path] = None) -> Path:
+    """Return the .docx of a template given by variant name or by path (relative to `base`)."""
+    if name.lower().endswith(".docx") or "/" in name or "\\" in name:
+        path = Path(name).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        if not path.is_file():
+            raise TemplateError(f"找不到模板文件 {path}")
+        return path
+    file_name = TEMPLATE_FILES.get(name)
+    if file_name is None:
+        known = "、".join(TEMPLATE_FILES)
+        raise TemplateError(f"没有名为 “{name}” 的模板；可用的模板：{known}，或给出 .docx 文件路径")
+    return Path(str(resources.files("xxgk_report.templates").joinpath(file_name)))
+
+
+def jinja_environment() -> SandboxedEnvironment:
+    """The sandboxed, autoescaping, strict environment every template is rendered in."""
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+class _StrictTemplate(DocxTemplate):
+    """docxtpl with a strict XML parse of its output and no rewriting of rendered text."""
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        try:
+            return jinja_env.from_string(src_xml).render(context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(_template_error_message(exc)) from None
+
+    def fix_tables(self, xml):
+        try:
+            return etree.fromstring(xml)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"模板渲染后的 XML 不合法（{exc}）；请检查模板") from None
+
+    def render_properties(self, context, jinja_env=None) -> None:
+        """Document properties are set from the data, never evaluated as templates."""
+
+
+def _template_error_message(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"模板试图访问不安全的内容，已拒绝（{exc}）"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板引用了数据中不存在的字段（{exc}）"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板标签语法错误（第 {exc.lineno} 处附近：{exc.message}）"
+    return f"模板渲染失败（{exc}）"
+
+
+# ---------------------------------------------------------------------------
+# Context
+
+
+def format_number(value: Any) -> str:
+    """Print a count or an amount in full: 12 → "12", Decimal("12.50") → "12.50"."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def format_date(date: Optional[dt.date]) -> str:
+    """成文日期 in full without leading zeros: 2023-01-16 → 「2023年1月16日」."""
+    return f"{date.year}年{date.month}月{date.day}日" if date else ""
+
+
+#: Characters of 2号 type in one line of the 156 mm 版心.
+TITLE_LINE_WIDTH = 20
+
+
+def _width(text: str) -> float:
+    """Printed width in full-width characters (ASCII letters and digits count half)."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def title_lines(title: str, agency: str) -> list[str]:
+    """Break a long title after the agency's name, so that no word is split across lines
+    (「某某镇人民政府」 / 「2022年政府信息公开工作年度报告」)."""
+    rest = title[len(agency):]
+    if _width(title) <= TITLE_LINE_WIDTH or not title.startswith(agency) or not agency or not rest:
+        return [title]
+    return [agency, rest]
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    return format_number(value)
+
+
+def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, str]]:
+    return [{"kind": p.kind, "heading": p.heading, "text": p.text} for p in paragraphs]
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    """The template context: the data's own key names, numbers as printed, paragraphs numbered."""
+    context: dict[str, Any] = {
+        "year": str(report.year),
+        "agency": report.agency,
+        "title": report.title,
+        "title_lines": title_lines(report.title, report.agency),
+        "date": format_date(report.date),
+    }
+    tables = {"proactive": report.proactive, "applications": report.applications, "reviews": report.reviews}
+    for key, table in tables.items():
+        context[key] = {**_numbers(table), "text": _paragraphs(report.narrative[f"{key}.text"])}
+    for key, _ in spec.NARRATIVE_FIELDS:
+        if len(key) == 1:
+            context[key[0]] = _paragraphs(report.narrative[key[0]])
+    return context
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+
+def _set_properties(document, report: Report) -> None:
+    """Document properties from the data, so that the same data gives the same bytes."""
+    props = document.core_properties
+    props.title = report.title
+    props.subject = "政府信息公开工作年度报告"
+    props.author = props.last_modified_by = report.agency
+    props.keywords = f"政府信息公开;{report.year}"
+    props.comments = props.category = ""
+    props.language = "zh-CN"
+    stamp = report.date or dt.date(report.year + 1, 1, 1)
+    props.created = props.modified = dt.datetime(stamp.year, stamp.month, stamp.day)
+    props.revision = 1
+
+
+def render_docx(report: Report, template: Path) -> bytes:
+    """Return the .docx bytes of `report` rendered with the template file `template`."""
+    try:
+        doc = _StrictTemplate(str(template))
+        doc.render(report_context(report), jinja_environment())
+    except TemplateError:
+        raise
+    except Exception as exc:  # a damaged .docx: zip, XML or package errors
+        raise TemplateError(f"无法读取模板 {template}（{type(exc).__name__}: {exc}）") from None
+    _set_properties(doc.docx, report)
+    out = io.BytesIO()
+    doc.save(out)
+    return deterministic_zip(out.getvalue())

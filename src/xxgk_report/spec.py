@@ -1,0 +1,430 @@
+"""The official format of the annual report, as immutable data.
+
+This module is the single source of truth for the 2021 format (国办公开办函〔2021〕30号):
+the six section headings, every table's rows, columns, data keys, Chinese labels and
+merged cells. The template builder, the data model, the error messages and the tests
+all read it; no official label is typed anywhere else. It does no I/O.
+
+Cells are addressed by (row, column) in the table grid, counted from 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+# ---------------------------------------------------------------------------
+# The report skeleton
+
+FORMAT_2021 = 2021
+FORMAT_2019 = 2019
+FIRST_YEAR_2021_FORMAT = 2021
+
+TOP_LEVEL_LABELS: dict[str, str] = {
+    "year": "报告年度",
+    "agency": "机关全称",
+    "format": "年报格式",
+    "template": "模板",
+    "title": "标题",
+    "date": "成文日期",
+    "preamble": "前言",
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "reviews": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other_matters": "六、其他需要报告的事项",
+}
+
+#: The six sections in their official order: (data key, heading).
+SECTIONS: tuple[tuple[str, str], ...] = tuple(
+    (key, TOP_LEVEL_LABELS[key])
+    for key in ("overview", "proactive", "applications", "reviews", "problems", "other_matters")
+)
+
+#: Sections that carry a table; their optional prose lives under `<key>.text`.
+TABLE_SECTIONS = ("proactive", "applications", "reviews")
+
+#: Narrative fields, in document order: (key path, label).
+NARRATIVE_FIELDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("preamble",), TOP_LEVEL_LABELS["preamble"]),
+    (("overview",), TOP_LEVEL_LABELS["overview"]),
+    (("proactive", "text"), TOP_LEVEL_LABELS["proactive"] + " / 说明文字"),
+    (("applications", "text"), TOP_LEVEL_LABELS["applications"] + " / 说明文字"),
+    (("reviews", "text"), TOP_LEVEL_LABELS["reviews"] + " / 说明文字"),
+    (("problems",), TOP_LEVEL_LABELS["problems"]),
+    (("other_matters",), TOP_LEVEL_LABELS["other_matters"]),
+)
+
+#: Keys of a narrative block (a mapping in a section list) and their labels.
+BLOCK_KEYS: dict[str, str] = {"title": "标题", "text": "正文", "paragraphs": "段落"}
+
+#: The five topics that 一、总体情况 covers, each with the words that identify it.
+OVERVIEW_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("主动公开", ("主动公开",)),
+    ("依申请公开", ("依申请公开",)),
+    ("政府信息管理", ("政府信息管理",)),
+    ("政府信息公开平台建设", ("平台建设",)),
+    ("监督保障", ("监督保障",)),
+)
+
+# ---------------------------------------------------------------------------
+# 二、主动公开政府信息情况 (2021)
+
+
+@dataclass(frozen=True)
+class ProactiveBlock:
+    """One 第二十条 block of the 二 table: a title row, a header row, data rows."""
+
+    title: str
+    header: str  # label of the 信息内容 column
+    #: (key, label) of each value column; one column spans the 3 value grid columns
+    fields: tuple[tuple[str, str], ...]
+    #: (key, label) of each data row
+    rows: tuple[tuple[str, str], ...]
+    #: the value is an amount (decimal) rather than a count
+    amount: bool = False
+
+
+PROACTIVE_2021: tuple[ProactiveBlock, ...] = (
+    ProactiveBlock(
+        "第二十条第（一）项",
+        "信息内容",
+        (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")),
+        (("rules", "规章"), ("normative_documents", "行政规范性文件")),
+    ),
+    ProactiveBlock(
+        "第二十条第（五）项", "信息内容", (("", "本年处理决定数量"),), (("licensing", "行政许可"),)
+    ),
+    ProactiveBlock(
+        "第二十条第（六）项",
+        "信息内容",
+        (("", "本年处理决定数量"),),
+        (("penalties", "行政处罚"), ("enforcement", "行政强制")),
+    ),
+    ProactiveBlock(
+        "第二十条第（八）项",
+        "信息内容",
+        (("", "本年收费金额（单位：万元）"),),
+        (("fees", "行政事业性收费"),),
+        amount=True,
+    ),
+)
+
+# ---------------------------------------------------------------------------
+# 三、收到和处理政府信息公开申请情况
+
+
+@dataclass(frozen=True)
+class Column:
+    """A number column of the 三 table: data key and label path (top label first)."""
+
+    key: str
+    labels: tuple[str, ...]
+
+
+APPLICANT_COLUMNS: tuple[Column, ...] = (
+    Column("natural", ("自然人",)),
+    Column("business", ("法人或其他组织", "商业企业")),
+    Column("research", ("法人或其他组织", "科研机构")),
+    Column("nonprofit", ("法人或其他组织", "社会公益组织")),
+    Column("legal", ("法人或其他组织", "法律服务机构")),
+    Column("other", ("法人或其他组织", "其他")),
+    Column("total", ("总计",)),
+)
+#: The applicant columns that are counted (every column but 总计).
+APPLICANT_KEYS: tuple[str, ...] = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
+TOTAL_KEY = "total"
+
+APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+APPLICANTS_LABEL = "申请人情况"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row of the 三 table: key path in `applications` and label path."""
+
+    path: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    @property
+    def computed(self) -> bool:
+        """True for the （七）总计 row, which is the sum of the result rows."""
+        return self.path == (TOTAL_KEY,)
+
+
+_RESULTS = "三、本年度办理结果"
+_WITHHELD = "（三）不予公开"
+_CANNOT = "（四）无法提供"
+_NOT_HANDLED = "（五）不予处理"
+_OTHER_HANDLING = "（六）其他处理"
+
+
+def _group(key: str, label: str, items: tuple[tuple[str, str], ...]) -> tuple[Row, ...]:
+    return tuple(Row((key, k), (_RESULTS, label, item)) for k, item in items)
+
+
+APPLICATION_ROWS_2021: tuple[Row, ...] = (
+    Row(("received",), ("一、本年新收政府信息公开申请数量",)),
+    Row(("carried_over",), ("二、上年结转政府信息公开申请数量",)),
+    Row(("granted",), (_RESULTS, "（一）予以公开")),
+    Row(("partially_granted",), (_RESULTS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")),
+    *_group("withheld", _WITHHELD, (
+        ("state_secret", "1.属于国家秘密"),
+        ("prohibited_by_law", "2.其他法律行政法规禁止公开"),
+        ("three_safeties", "3.危及“三安全一稳定”"),
+        ("third_party_rights", "4.保护第三方合法权益"),
+        ("internal_affairs", "5.属于三类内部事务信息"),
+        ("process_information", "6.属于四类过程性信息"),
+        ("enforcement_files", "7.属于行政执法案卷"),
+        ("inquiry_matters", "8.属于行政查询事项"),
+    )),
+    *_group("cannot_provide", _CANNOT, (
+        ("not_held", "1.本机关不掌握相关政府信息"),
+        ("needs_creation", "2.没有现成信息需要另行制作"),
+        ("unclear", "3.补正后申请内容仍不明确"),
+    )),
+    *_group("not_handled", _NOT_HANDLED, (
+        ("petitions", "1.信访举报投诉类申请"),
+        ("repeated", "2.重复申请"),
+        ("publications", "3.要求提供公开出版物"),
+        ("excessive", "4.无正当理由大量反复申请"),
+        ("confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    )),
+    *_group("other_handling", _OTHER_HANDLING, (
+        ("no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        ("other", "3.其他"),
+    )),
+    Row((TOTAL_KEY,), (_RESULTS, "（七）总计")),
+    Row(("carried_forward",), ("四、结转下年度继续办理",)),
+)
+
+#: The rows that （七）总计 adds up: every 三、本年度办理结果 row but the total itself.
+RESULT_ROWS_2021: tuple[Row, ...] = tuple(
+    r for r in APPLICATION_ROWS_2021 if r.labels[0] == _RESULTS and not r.computed
+)
+
+# ---------------------------------------------------------------------------
+# 四、政府信息公开行政复议、行政诉讼情况 (both formats)
+
+REVIEW_GROUPS: tuple[Column, ...] = (
+    Column("reconsideration", ("行政复议",)),
+    Column("litigation", ("行政诉讼", "未经复议直接起诉")),
+    Column("litigation_after_reconsideration", ("行政诉讼", "复议后起诉")),
+)
+REVIEW_RESULTS: tuple[tuple[str, str], ...] = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    (TOTAL_KEY, "总计"),
+)
+REVIEW_KEYS: tuple[str, ...] = tuple(k for k, _ in REVIEW_RESULTS if k != TOTAL_KEY)
+
+# ---------------------------------------------------------------------------
+# Table layouts: every cell as a rectangle, derived from the rows above.
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its top-left grid position, span, and either a label or a field."""
+
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    text: Optional[str] = None
+    #: key path of the value shown here, e.g. ("applications", "received", "natural")
+    field: Optional[tuple[str, ...]] = None
+    header: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A whole official table: grid column widths (twips), header row count, cells."""
+
+    key: str
+    widths: tuple[int, ...]
+    header_rows: int
+    cells: tuple[Cell, ...]
+    #: rows before which a page may break (others stay with the row above); None: anywhere
+    breaks_before: Optional[tuple[int, ...]] = ()
+
+    @property
+    def n_rows(self) -> int:
+        return max(c.row + c.rowspan for c in self.cells)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.widths)
+
+    def value_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.field is not None)
+
+
+#: The 版心 width (156 mm): no table may be wider.
+TEXT_WIDTH = 8845
+
+
+def _proactive_table(blocks: tuple[ProactiveBlock, ...]) -> TableSpec:
+    cells: list[Cell] = []
+    r = 0
+    for block in blocks:
+        cells.append(Cell(r, 0, 1, 4, text=block.title))
+        span = 3 // len(block.fields)
+        cells.append(Cell(r + 1, 0, text=block.header))
+        for i, (_, label) in enumerate(block.fields):
+            cells.append(Cell(r + 1, 1 + i * span, 1, span, text=label))
+        for j, (row_key, row_label) in enumerate(block.rows, start=r + 2):
+            cells.append(Cell(j, 0, text=row_label))
+            for i, (field_key, _) in enumerate(block.fields):
+                path = ("proactive", row_key) + ((field_key,) if field_key else ())
+                cells.append(Cell(j, 1 + i * span, 1, span, field=path))
+        r += 2 + len(block.rows)
+    starts = tuple(c.row for c in cells if c.colspan == 4)
+    return TableSpec("proactive", (2845, 2000, 2000, 2000), 0, tuple(cells), breaks_before=starts)
+
+
+def _column_header_cells(columns: tuple[Column, ...], first_col: int, first_row: int,
+                         depth: int) -> list[Cell]:
+    """Header cells for columns whose label paths share top labels (merged across)."""
+    cells: list[Cell] = []
+    i = 0
+    while i < len(columns):
+        top = columns[i].labels[0]
+        if len(columns[i].labels) == 1:
+            cells.append(Cell(first_row, first_col + i, depth, 1, text=top, header=True))
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and len(columns[j].labels) > 1 and columns[j].labels[0] == top:
+            j += 1
+        cells.append(Cell(first_row, first_col + i, 1, j - i, text=top, header=True))
+        for k in range(i, j):
+            cells.append(Cell(first_row + 1, first_col + k, depth - 1, 1,
+                              text=columns[k].labels[1], header=True))
+        i = j
+    return cells
+
+
+def _row_label_cells(rows: tuple[Row, ...], first_row: int, label_cols: int) -> list[Cell]:
+    """Label cells for rows whose label paths share prefixes (merged down)."""
+    cells: list[Cell] = []
+    for i, row in enumerate(rows):
+        for level, label in enumerate(row.labels):
+            prefix = row.labels[: level + 1]
+            if i > 0 and rows[i - 1].labels[: level + 1] == prefix:
+                continue  # continuation of the cell started above
+            height = 1
+            while i + height < len(rows) and rows[i + height].labels[: level + 1] == prefix:
+                height += 1
+            width = 1 if level < len(row.labels) - 1 else label_cols - level
+            cells.append(Cell(first_row + i, level, height, width, text=label))
+    return cells
+
+
+def _applications_table(rows: tuple[Row, ...]) -> TableSpec:
+    n_cols = len(APPLICANT_COLUMNS)
+    cells = [
+        Cell(0, 0, 3, 3, text=APPLICATIONS_NOTE, header=True),
+        Cell(0, 3, 1, n_cols, text=APPLICANTS_LABEL, header=True),
+        *_column_header_cells(APPLICANT_COLUMNS, 3, 1, 2),
+        *_row_label_cells(rows, 3, 3),
+    ]
+    for i, row in enumerate(rows, start=3):
+        for j, column in enumerate(APPLICANT_COLUMNS, start=3):
+            cells.append(Cell(i, j, field=("applications",) + row.path + (column.key,)))
+    widths = (500, 1600, 2545) + (600,) * n_cols  # column 1 holds one character a line
+    return TableSpec("applications", widths, 3, tuple(cells), breaks_before=None)
+
+
+def _reviews_table() -> TableSpec:
+    n = len(REVIEW_RESULTS)
+    columns = tuple(
+        Column(f"{g.key}.{key}", g.labels + (label,)) for g in REVIEW_GROUPS for key, label in REVIEW_RESULTS
+    )
+    cells: list[Cell] = []
+    # Row 0: 行政复议 / 行政诉讼; rows 1-2: sub-groups and results.
+    i = 0
+    while i < len(columns):
+        top = columns[i].labels[0]
+        j = i
+        while j < len(columns) and columns[j].labels[0] == top:
+            j += 1
+        cells.append(Cell(0, i, 1, j - i, text=top, header=True))
+        i = j
+    for g_index, group in enumerate(REVIEW_GROUPS):
+        sub = tuple(Column(key, group.labels[1:] + (label,)) for key, label in REVIEW_RESULTS)
+        cells.extend(_column_header_cells(sub, g_index * n, 1, 2))
+        for k, (key, _) in enumerate(REVIEW_RESULTS):
+            cells.append(Cell(3, g_index * n + k, field=("reviews", group.key, key)))
+    widths = (590,) * 14 + (TEXT_WIDTH - 590 * 14,)
+    return TableSpec("reviews", widths, 3, tuple(cells))
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """Everything that one official format fixes."""
+
+    year: int
+    notice: str
+    proactive: tuple[ProactiveBlock, ...]
+    application_rows: tuple[Row, ...]
+    result_rows: tuple[Row, ...]
+
+    def tables(self) -> tuple[TableSpec, ...]:
+        """The three tables, in document order (二, 三, 四)."""
+        return (
+            _proactive_table(self.proactive),
+            _applications_table(self.application_rows),
+            _reviews_table(),
+        )
+
+
+FORMAT_2021_SPEC = FormatSpec(
+    FORMAT_2021, "国办公开办函〔2021〕30号", PROACTIVE_2021, APPLICATION_ROWS_2021, RESULT_ROWS_2021
+)
+FORMATS: dict[int, FormatSpec] = {FORMAT_2021: FORMAT_2021_SPEC}
+
+# ---------------------------------------------------------------------------
+# Labels of data fields, for messages
+
+
+def _join_labels(labels: tuple[str, ...]) -> str:
+    text = ""
+    for label in labels:
+        if text and not label.startswith("（"):
+            text += " "
+        text += label
+    return text
+
+
+def _column_label(column: Column) -> str:
+    return " / ".join(column.labels)
+
+
+def table_field_labels(fmt: FormatSpec = FORMAT_2021_SPEC) -> dict[tuple[str, ...], str]:
+    """Map every table field's key path to its official label (rows, then columns)."""
+    labels: dict[tuple[str, ...], str] = {}
+    for block in fmt.proactive:
+        for row_key, row_label in block.rows:
+            base = ("proactive", row_key)
+            labels[base] = f"{block.title} {row_label}"
+            for field_key, field_label in block.fields:
+                if field_key:
+                    labels[base + (field_key,)] = f"{block.title} {row_label} / {field_label}"
+                else:
+                    labels[base] = f"{block.title} {row_label} / {field_label}"
+    for row in fmt.application_rows:
+        row_label = _join_labels(row.labels)
+        for depth in range(1, len(row.path)):
+            labels[("applications",) + row.path[:depth]] = _join_labels(row.labels[: depth + 1])
+        labels[("applications",) + row.path] = row_label
+        for column in APPLICANT_COLUMNS:
+            labels[("applications",) + row.path + (column.key,)] = f"{row_label} / {_column_label(column)}"
+    for group in REVIEW_GROUPS:
+        labels[("reviews", group.key)] = _column_label(group)
+        for key, label in REVIEW_RESULTS:
+            labels[("reviews", group.key, key)] = f"{_column_label(group)} / {label}"
+    return labels

@@ -1,0 +1,1 @@
+"""The shipped docxtpl templates (a data package: the .docx files beside this file)."""

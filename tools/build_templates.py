@@ -179,16 +179,29 @@ def control(tag: str):
     return paragraph("Normal", [run(tag)])
 
 
-def narrative(variable: str) -> list:
-    """The paragraphs that print a narrative list: headings, run-in headings, body text."""
+def narrative(variable: str, keep_last: bool = False) -> list:
+    """The paragraphs that print a narrative list: headings, run-in headings, body text.
+
+    With `keep_last`, the list's last paragraph keeps with the next one, so that the 落款
+    never stands alone on a page."""
+    def runin(keep: bool = False):
+        return paragraph("Normal", [run("{{ p.heading }}", char_style="RunInHeading"), run("{{ p.text }}")],
+                         [element("w:keepNext")] if keep else [])
+
+    def body(keep: bool = False):
+        return paragraph("Normal", [run("{{ p.text }}")], [element("w:keepNext")] if keep else [])
+
+    last = ([control('{%p elif p.kind == "runin" and loop.last %}'), runin(True),
+             control('{%p elif loop.last %}'), body(True)] if keep_last else [])
     return [
         control(f"{{%p for p in {variable} %}}"),
         control('{%p if p.kind == "heading" %}'),
         paragraph("Heading2", [run("{{ p.heading }}")]),
+        *last,
         control('{%p elif p.kind == "runin" %}'),
-        paragraph("Normal", [run("{{ p.heading }}", char_style="RunInHeading"), run("{{ p.text }}")]),
+        runin(),
         control("{%p else %}"),
-        paragraph("Normal", [run("{{ p.text }}")]),
+        body(),
         control("{%p endif %}"),
         control("{%p endfor %}"),
     ]
@@ -219,11 +232,11 @@ def body_elements(fmt: spec.FormatSpec) -> list:
             items += narrative(f"{key}.text")
             items.append(table_element(tables[key], table_cell_content))
         else:
-            items += narrative(key)
+            items += narrative(key, keep_last=key == spec.SECTIONS[-1][0])
     items += [
         control("{%p if date %}"),
-        paragraph("Normal"),
-        paragraph("Signoff", [run("{{ agency }}")]),
+        paragraph("Normal", ppr_children=[element("w:keepNext")]),
+        paragraph("Signoff", [run("{{ agency }}")], [element("w:keepNext")]),
         paragraph("Signoff", [run("{{ date }}")]),
         control("{%p endif %}"),
     ]

@@ -221,6 +221,8 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, Decimal):
         number = value
+    elif isinstance(value, float):  # from a caller's dict: its shortest repr is what was meant
+        number = Decimal(repr(value))
     elif isinstance(value, str):
         try:
             number = Decimal(value.strip())

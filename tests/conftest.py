@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from xxgk_report import api
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "data"
+EXAMPLE = ROOT / "data" / "example-2022.yaml"
+FULL = FIXTURES / "full-2023.yaml"
+
+
+def read_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def full_data() -> dict:
+    return read_yaml(FULL)
+
+
+@pytest.fixture
+def full(full_data) -> dict:
+    """A fresh, mutable copy of the non-zero fixture."""
+    return copy.deepcopy(full_data)
+
+
+@pytest.fixture(scope="session")
+def full_docx() -> bytes:
+    return api.render_report(FULL)
+
+
+@pytest.fixture(scope="session")
+def example_docx() -> bytes:
+    return api.render_report(EXAMPLE)
+
+
+@pytest.fixture
+def write_data(tmp_path):
+    """Write a data file (a dict as YAML, or raw text) and return its path."""
+    def write(content, name: str = "report.yaml") -> Path:
+        path = tmp_path / name
+        text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+    return write

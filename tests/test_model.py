@@ -1,0 +1,231 @@
+"""Loading and validating data files: every problem named by key path and official label."""
+
+from decimal import Decimal
+
+import pytest
+
+from xxgk_report.errors import DataError
+from xxgk_report.model import build_report, chinese_number, load_report
+
+from .conftest import EXAMPLE
+
+
+def problems_of(data, write_data=None) -> list[str]:
+    with pytest.raises(DataError) as info:
+        build_report(data)
+    return [str(p) for p in info.value.problems if p.severity == "错误"]
+
+
+def test_example_loads_without_warnings():
+    report = load_report(EXAMPLE)
+    assert report.year == 2022 and report.format == 2021
+    assert report.title == "遂宁市安居区某某镇人民政府2022年政府信息公开工作年度报告"
+    assert report.warnings == ()
+
+
+def test_left_out_cells_rows_and_tables_mean_zero():
+    report = build_report({"year": 2022, "agency": "某镇人民政府", "applications": {"received": {"natural": 2}}})
+    assert report.applications["received"] == {"natural": 2, "business": 0, "research": 0, "nonprofit": 0,
+                                                "legal": 0, "other": 0, "total": 2}
+    assert report.applications["withheld"]["state_secret"]["total"] == 0
+    assert report.reviews["litigation"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+    assert report.proactive["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
+
+
+def test_totals_are_computed(full):
+    report = build_report(full)
+    assert report.applications["received"]["total"] == 3 + 4 + 5 + 6 + 7 + 8
+    # （七）总计 / 自然人: every 三、本年度办理结果 row's natural column
+    natural = [9, 1, 4, 7, 10, 2, 5, 8, 0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 0, 3]
+    assert report.applications["total"]["natural"] == sum(natural)
+    assert report.applications["total"]["total"] == sum(
+        sum(row.values()) for key, row in _result_rows(full["applications"]))
+    assert report.reviews["litigation_after_reconsideration"]["total"] == 9 + 10 + 11 + 12
+
+
+def _result_rows(apps):
+    for key in ("granted", "partially_granted"):
+        yield key, apps[key]
+    for group in ("withheld", "cannot_provide", "not_handled", "other_handling"):
+        yield from apps[group].items()
+
+
+@pytest.mark.parametrize("value, shown", [(-1, "-1"), ("3", "文字 “3”"), (Decimal("1.0"), "1.0"),
+                                          (True, "true"), (None, "空值"), ([1], "列表")])
+def test_bad_count_is_named_with_path_label_and_value(value, shown):
+    found = problems_of({"year": 2022, "agency": "某镇",
+                         "applications": {"withheld": {"state_secret": {"natural": value}}}})
+    assert found == [f"applications.withheld.state_secret.natural（三、本年度办理结果（三）不予公开 1.属于国家秘密 / 自然人）: "
+                     f"应为非负整数，实际为 {shown}"]
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems_of({"agency": "", "applicatons": {}, "reviews": {"litigation": {"upheld": -2}},
+                         "proactive": {"licensing": "五"}})
+    assert len(found) == 5
+    assert any(p.startswith("year（报告年度）: 缺少报告年度") for p in found)
+    assert any(p.startswith("agency（机关全称）: 不能为空") for p in found)
+    assert "applicatons: 未知的键 “applicatons”；是否应为 “applications”？" in found
+    assert "reviews.litigation.upheld（行政诉讼 / 未经复议直接起诉 / 结果维持）: 应为非负整数，实际为 -2" in found
+    assert "proactive.licensing（第二十条第（五）项 行政许可 / 本年处理决定数量）: 应为非负整数，实际为 文字 “五”" in found
+
+
+def test_unknown_nested_key_suggests_the_right_one():
+    found = problems_of({"year": 2022, "agency": "某镇", "applications": {"withheld": {"state_secrets": {}}}})
+    assert found == ["applications.withheld.state_secrets: 未知的键 “state_secrets”；是否应为 “state_secret”？"]
+
+
+def test_unknown_key_without_close_match_lists_the_keys():
+    found = problems_of({"year": 2022, "agency": "某镇", "reviews": {"xyz": {}}})
+    assert found == ["reviews.xyz: 未知的键 “xyz”；可用的键：text、reconsideration、litigation、litigation_after_reconsideration"]
+
+
+def test_missing_agency_is_named():
+    found = problems_of({"year": 2022})
+    assert found == ["agency（机关全称）: 缺少机关全称，例如 agency: 某某县某某镇人民政府"]
+
+
+def test_given_total_that_differs_names_both_numbers():
+    found = problems_of({"year": 2022, "agency": "某镇", "applications": {
+        "received": {"natural": 1, "business": 2, "total": 4},
+        "granted": {"natural": 1},
+        "total": {"natural": 5, "total": 1},
+    }, "reviews": {"reconsideration": {"upheld": 3, "total": 0}}})
+    assert found == [
+        "applications.received.total（一、本年新收政府信息公开申请数量 / 总计）: 数据中的总计为 4，按本行各列之和计算应为 3；请改正或删去 total（总计会自动计算）",
+        "applications.total.natural（三、本年度办理结果（七）总计 / 自然人）: 数据中的总计为 5，按三、本年度办理结果各项计算应为 1；请改正或删去 total（总计会自动计算）",
+        "reviews.reconsideration.total（行政复议 / 总计）: 数据中的总计为 0，按结果维持、结果纠正、其他结果、尚未审结之和计算应为 3；请改正或删去 total（总计会自动计算）",
+    ]
+
+
+def test_given_totals_that_agree_are_accepted(full):
+    full["applications"]["received"]["total"] = 33
+    full["reviews"]["litigation"]["total"] = 26
+    report = build_report(full)
+    assert report.applications["received"]["total"] == 33
+
+
+@pytest.mark.parametrize("fees, printed", [(Decimal("12.35"), "12.35"), ("12.50", "12.50"), (Decimal("12.50"), "12.50"),
+                                           (Decimal("5949.088667"), "5949.088667"), (0, "0"), (120, "120")])
+def test_fees_keep_their_digits(fees, printed):
+    from xxgk_report.render import format_number
+    report = build_report({"year": 2022, "agency": "某镇", "proactive": {"fees": fees}})
+    assert format_number(report.proactive["fees"]) == printed
+
+
+@pytest.mark.parametrize("fees", [-1, "12万", True, Decimal("NaN")])
+def test_bad_fees_are_refused(fees):
+    found = problems_of({"year": 2022, "agency": "某镇", "proactive": {"fees": fees}})
+    assert len(found) == 1 and found[0].startswith("proactive.fees（第二十条第（八）项 行政事业性收费 / 本年收费金额（单位：万元））: 应为非负数")
+
+
+def test_unquoted_yaml_decimal_keeps_trailing_zero(write_data):
+    path = write_data("year: 2022\nagency: 某镇\nproactive:\n  fees: 12.50\n")
+    assert load_report(path).proactive["fees"] == Decimal("12.50")
+
+
+@pytest.mark.parametrize("data", [{"year": 2020, "agency": "某镇"}, {"year": 2022, "agency": "某镇", "format": 2019}])
+def test_2019_format_is_not_supported_yet(data):
+    found = problems_of(data)
+    assert len(found) == 1 and found[0].startswith("format（年报格式）: 2019 格式") and "尚未支持" in found[0]
+
+
+def test_bad_format_value():
+    found = problems_of({"year": 2022, "agency": "某镇", "format": "2021版"})
+    assert found[0].startswith("format（年报格式）: 应为 2021")
+
+
+@pytest.mark.parametrize("title", ["（一）主动公开", "一、主动公开", "1.主动公开", "(2)主动公开", "1、主动公开"])
+def test_title_with_its_own_number_is_refused(title):
+    found = problems_of({"year": 2022, "agency": "某镇", "overview": [{"title": title}]})
+    assert found == [f"overview[0].title（一、总体情况 / 第1项 / 标题）: 标题 “{title}” 不应自带序号：（一）（二）等序号由工具按顺序自动生成，请删去"]
+
+
+def test_title_may_start_with_a_year():
+    report = build_report({"year": 2024, "agency": "某镇", "overview": [{"title": "2024年工作", "text": "略"}]})
+    assert report.narrative["overview"][0].heading == "（一）2024年工作。"
+
+
+def test_blocks_are_numbered_per_section(full):
+    report = build_report(full)
+    overview = report.narrative["overview"]
+    assert [(p.kind, p.heading, p.text) for p in overview] == [
+        ("heading", "（一）主动公开", ""), ("body", "", "全年主动公开政府信息120条。"), ("body", "", "其中规范性文件3件。"),
+        ("runin", "（二）依申请公开。", "全年收到申请45件"),
+        ("body", "", "这是一段没有标题的正文。"),
+        ("heading", "（三）政府信息管理", ""),
+        ("heading", "（四）政府信息公开平台建设", ""), ("body", "", "平台运行平稳。"),
+        ("runin", "（五）监督保障。", "开展培训2次。"),
+    ]
+    assert [p.heading for p in report.narrative["problems"]] == ["", "（一）加强培训。", "（二）完善制度。"]
+
+
+def test_wrapped_lines_are_joined_without_spaces_between_chinese():
+    report = build_report({"year": 2022, "agency": "某镇", "preamble": ["第一行\n  第二行\n", "using the\nPDF viewer\n"]})
+    assert [p.text for p in report.narrative["preamble"]] == ["第一行第二行", "using the PDF viewer"]
+
+
+def test_xml_forbidden_characters_are_removed_with_a_warning():
+    report = build_report({"year": 2022, "agency": "某镇", "problems": ["问题\x0b一\x1f。"]})
+    assert report.narrative["problems"][0].text == "问题一。"
+    assert [str(w) for w in report.warnings] == [
+        "problems[0]（五、存在的主要问题及改进情况 / 第1项）: 已删除 XML 不允许的控制字符 U+000B、U+001F（常见于从 Word/Excel 粘贴的文字）"]
+
+
+def test_block_with_text_and_paragraphs_is_refused():
+    found = problems_of({"year": 2022, "agency": "某镇", "problems": [{"title": "甲", "text": "乙", "paragraphs": ["丙"]}]})
+    assert found == ["problems[0]（五、存在的主要问题及改进情况 / 第1项）: 标题块只能有 text（标题后接正文）或 paragraphs（标题下分段）之一"]
+
+
+def test_unknown_block_key_is_refused():
+    found = problems_of({"year": 2022, "agency": "某镇", "problems": [{"title": "甲", "txt": "乙"}]})
+    assert found == ["problems[0].txt（五、存在的主要问题及改进情况 / 第1项）: 未知的键 “txt”；是否应为 “text”？"]
+
+
+def test_date_as_string_or_yaml_date(write_data):
+    assert str(build_report({"year": 2022, "agency": "某镇", "date": "2023-01-16"}).date) == "2023-01-16"
+    assert str(load_report(write_data("year: 2022\nagency: 某镇\ndate: 2023-01-16\n")).date) == "2023-01-16"
+    assert problems_of({"year": 2022, "agency": "某镇", "date": "2023年1月16日"}) == [
+        "date（成文日期）: 应为日期，写作 2023-01-16，实际为 文字 “2023年1月16日”"]
+
+
+def test_malformed_yaml_names_the_line(write_data):
+    path = write_data("year: 2022\nagency: 某镇\napplications:\n  received: {natural: 1\n  granted: {}\n")
+    with pytest.raises(DataError) as info:
+        load_report(path)
+    (problem,) = info.value.problems
+    assert str(problem).startswith("第 5 行") and "YAML 语法错误" in str(problem)
+
+
+def test_duplicate_keys_are_refused(write_data):
+    path = write_data("year: 2022\nagency: 某镇\nyear: 2023\n")
+    with pytest.raises(DataError) as info:
+        load_report(path)
+    assert "键 “year” 重复出现（第 1 行已有）" in str(info.value.problems[0])
+    assert str(info.value.problems[0]).startswith("第 3 行")
+
+
+def test_json_is_read_like_yaml(write_data):
+    path = write_data('{"year": 2022, "agency": "某镇", "proactive": {"fees": 1.50}}', "report.json")
+    assert load_report(path).proactive["fees"] == Decimal("1.50")
+    bad = write_data('{"year": 2022,\n "agency": }', "bad.json")
+    with pytest.raises(DataError) as info:
+        load_report(bad)
+    assert str(info.value.problems[0]).startswith("第 2 行第 12 列：JSON 语法错误")
+
+
+def test_other_suffixes_are_refused(write_data):
+    with pytest.raises(DataError) as info:
+        load_report(write_data("year: 2022", "report.txt"))
+    assert "不支持的文件类型 “.txt”" in str(info.value)
+
+
+def test_top_level_must_be_a_mapping(write_data):
+    with pytest.raises(DataError) as info:
+        load_report(write_data("- 1\n- 2\n"))
+    assert "应为映射" in str(info.value)
+
+
+@pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
+def test_chinese_numbers(n, text):
+    assert chinese_number(n) == text

@@ -52,6 +52,12 @@ def default_output(data_path: Union[str, os.PathLike]) -> Path:
     return DEFAULT_OUTPUT_DIR / (Path(data_path).stem + ".docx")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, blob: bytes) -> None:
     """Write `blob` to `path` through a temporary file and a rename: never a partial file."""
     try:
@@ -62,6 +68,7 @@ def write_atomic(path: Path, blob: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual mode
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ def run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
     def invoke(*args):
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return CliRunner().invoke(main, [str(a) for a in args], prog_name="make-report", catch_exceptions=False)
     return invoke
 
 

@@ -1,0 +1,40 @@
+"""The README teaches by example: its commands and its data file work as shown."""
+
+from __future__ import annotations
+
+import re
+
+from xxgk_report import api
+from xxgk_report.cli import main
+
+from . import docx_reader as dr
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_opens_with_the_two_setup_commands_and_ci_runs_them():
+    first = _blocks("sh")[0].strip().splitlines()
+    assert first == ["pip install -e . && make-report data/example-2022.yaml",
+                     "pip install -e '.[test]' && pytest"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert first[0] in ci and first[1] in ci
+
+
+def test_readme_data_example_renders(write_data):
+    path = write_data(_blocks("yaml")[0])
+    report = api.load_report(path)
+    assert report.warnings == ()
+    proactive, applications, reviews = dr.tables(api.render_report(report))
+    assert proactive.at(13, 1).text == "12.50"
+    assert applications.at(3, 9).text == "4" and applications.at(26, 9).text == "3"
+    assert reviews.at(3, 4).text == "1"
+
+
+def test_every_command_is_documented():
+    for name in main.commands:
+        assert f"make-report {name}" in README

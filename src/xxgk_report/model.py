@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Optional
@@ -116,7 +116,6 @@ class Report:
     reviews: dict[str, dict[str, int]]
     warnings: tuple[Problem, ...] = ()
     source: Optional[Path] = None
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 # ---------------------------------------------------------------------------
@@ -465,6 +464,13 @@ def _format(value: Any, year: int, c: _Collector) -> int:
     return spec.FORMAT_2021
 
 
+def _agency(value: Any, c: _Collector) -> str:
+    if value is None:
+        c.add(("agency",), "缺少机关全称，例如 agency: 某某县某某镇人民政府")
+        return ""
+    return _text(value, ("agency",), c, required=True)
+
+
 def _date(value: Any, c: _Collector) -> Optional[dt.date]:
     if value is None:
         return None
@@ -491,9 +497,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
         c.add(("format",), "2019 格式（国办公开办函〔2019〕60号，用于 2019—2020 年度报告）尚未支持；"
               "目前只能生成 2021 格式（2021 年度起）的报告")
     fmt = spec.FORMATS[spec.FORMAT_2021]
-    agency = _text(data.get("agency"), ("agency",), c, required=True)
-    if data.get("agency") is None:
-        c.problems[-1] = Problem("agency", spec.TOP_LEVEL_LABELS["agency"], "缺少机关全称，例如 agency: 某某县某某镇人民政府")
+    agency = _agency(data.get("agency"), c)
     template = _text(data.get("template", "default"), ("template",), c, required=True)
     title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年政府信息公开工作年度报告"
     date = _date(data.get("date"), c)
@@ -504,7 +508,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if c.errors():
         raise DataError(str(source or ""), c.problems)
     return Report(year, agency, fmt_year, template, title, date, narrative, *tables,
-                  warnings=c.warnings(), source=source, raw=data)
+                  warnings=c.warnings(), source=source)
 
 
 def _narrative(data: dict, c: _Collector) -> dict[str, tuple[Paragraph, ...]]:

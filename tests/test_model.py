@@ -72,12 +72,12 @@ def test_every_problem_is_reported_at_once():
 
 def test_unknown_nested_key_suggests_the_right_one():
     found = problems_of({"year": 2022, "agency": "某镇", "applications": {"withheld": {"state_secrets": {}}}})
-    assert found == ["applications.withheld.state_secrets: 未知的键 “state_secrets”；是否应为 “state_secret”？"]
+    assert found == ["applications.withheld.state_secrets（三、本年度办理结果（三）不予公开）: 未知的键 “state_secrets”；是否应为 “state_secret”？"]
 
 
 def test_unknown_key_without_close_match_lists_the_keys():
     found = problems_of({"year": 2022, "agency": "某镇", "reviews": {"xyz": {}}})
-    assert found == ["reviews.xyz: 未知的键 “xyz”；可用的键：text、reconsideration、litigation、litigation_after_reconsideration"]
+    assert found == ["reviews.xyz（四、政府信息公开行政复议、行政诉讼情况）: 未知的键 “xyz”；可用的键：text、reconsideration、litigation、litigation_after_reconsideration"]
 
 
 def test_missing_agency_is_named():
@@ -229,3 +229,66 @@ def test_top_level_must_be_a_mapping(write_data):
 @pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
+
+
+@pytest.mark.parametrize("text, message", [
+    ("year: 2022\nagency: 某镇\ndate: 2023-02-29\n", "第 3 行第 7 列：YAML 语法错误（日期 “2023-02-29” 不存在）"),
+    ("year: 2022\nagency: 某镇\n? [a, b]\n: 1\n", "第 3 行第 3 列：YAML 语法错误（键不能是列表或映射）"),
+    ("year: 2022\nagency: 某镇\nproactive: {fees: !!float abc}\n", "YAML 内容无法读取"),
+    ("year: 2022\nagency: 某镇\n" + "x: " + "[" * 5000 + "\n", "YAML"),
+])
+def test_unreadable_yaml_values_give_a_message_not_a_traceback(write_data, text, message):
+    with pytest.raises(DataError) as info:
+        load_report(write_data(text))
+    assert str(info.value.problems[0]).startswith(message)
+
+
+def test_json_duplicate_keys_are_refused(write_data):
+    with pytest.raises(DataError) as info:
+        load_report(write_data('{"year": 2022, "agency": "某镇", "year": 2023}', "r.json"))
+    assert str(info.value.problems[0]) == "JSON 内容无法读取（键 “year” 重复出现）"
+
+
+def test_yaml_merge_keys_work(write_data):
+    text = "year: 2022\nagency: 某镇\napplications:\n  received: &r {natural: 2}\n  granted: {<<: *r, business: 1}\n"
+    assert load_report(write_data(text)).applications["granted"]["total"] == 3
+
+
+@pytest.mark.parametrize("agency", ["   ", "\x01", "\u3000"])
+def test_blank_required_text_is_refused(agency):
+    found = problems_of({"year": 2022, "agency": agency})
+    assert found == ["agency（机关全称）: 不能为空"]
+
+
+def test_blank_title_is_refused():
+    found = problems_of({"year": 2022, "agency": "某镇", "overview": [{"title": "  ", "text": "x"}]})
+    assert found == ["overview[0].title（一、总体情况 / 第1项 / 标题）: 不能为空"]
+
+
+def test_folded_yaml_lines_join_chinese_without_spaces(write_data):
+    text = "year: 2022\nagency: 某镇\npreamble:\n  - 根据规定，\n    现将报告如下。\n  - >\n    第一行\n    第二行 PDF\n    文件\n"
+    paragraphs = load_report(write_data(text)).narrative["preamble"]
+    assert [p.text for p in paragraphs] == ["根据规定，现将报告如下。", "第一行第二行 PDF 文件"]
+
+
+@pytest.mark.parametrize("written", ["010", "0x1F", "1:30", "0o7"])
+def test_counts_only_in_decimal(write_data, written):
+    with pytest.raises(DataError) as info:
+        load_report(write_data(f"year: 2022\nagency: 某镇\nproactive:\n  licensing: {written}\n"))
+    assert str(info.value.problems[0]).endswith(f"应为非负整数，实际为 文字 “{written}”")
+
+
+def test_negative_zero_fee_prints_as_zero():
+    from xxgk_report.render import format_number
+    report = build_report({"year": 2022, "agency": "某镇", "proactive": {"fees": Decimal("-0.0")}})
+    assert format_number(report.proactive["fees"]) == "0.0"
+
+
+@pytest.mark.parametrize("fees", [Decimal("1e999999999"), Decimal("1e-20")])
+def test_absurd_fees_are_refused(fees):
+    assert problems_of({"year": 2022, "agency": "某镇", "proactive": {"fees": fees}})
+
+
+@pytest.mark.parametrize("date", ["20230116", "2023-W03-1", "2023-1-16"])
+def test_date_strings_must_be_yyyy_mm_dd(date):
+    assert problems_of({"year": 2022, "agency": "某镇", "date": date})[0].startswith("date（成文日期）: 应为日期")

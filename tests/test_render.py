@@ -274,3 +274,10 @@ def test_openxml_audit_would_catch_a_schema_error(full_docx, tmp_path):
 
 def test_render_accepts_a_validated_report(full):
     assert api.render_report(build_report(full)) == api.render_report(full)
+
+
+def test_very_long_title_and_agency_render(full):
+    full["agency"] = "某" * 300
+    full["title"] = "题" * 300
+    paragraphs = dr.paragraphs(api.render_report(full))
+    assert paragraphs[0].text == "题" * 300 and paragraphs[-2].text == "某" * 300

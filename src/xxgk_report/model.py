@@ -29,7 +29,12 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading floats as Decimal and refusing duplicate keys."""
+    """PyYAML's safe loader, reading floats as Decimal, integers only in decimal, dates
+    checked, and duplicate keys refused."""
+
+
+def _node_error(node: yaml.Node, message: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
 
 
 def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Any:
@@ -40,20 +45,53 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_yaml_float(node)
 
 
+_DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Integers in decimal only: YAML 1.1's 010 (octal), 0x1F and 1:30 stay text, so that
+    they are reported rather than read as 8, 31 and 90."""
+    text = loader.construct_scalar(node)
+    if not _DECIMAL_INT.fullmatch(text) or (len(text.lstrip("+-")) > 1 and text.lstrip("+-")[0] == "0"):
+        return text
+    return int(text.replace("_", ""))
+
+
+def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        raise _node_error(node, f"日期 “{node.value}” 不存在") from None
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
-        if isinstance(key, str) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"键 “{key}” 重复出现（第 {seen[key].start_mark.line + 1} 行已有）",
-                key_node.start_mark)
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise _node_error(key_node, "键不能是列表或映射") from None
+        if duplicate:
+            raise _node_error(key_node, f"键 “{key}” 重复出现（第 {seen[key].start_mark.line + 1} 行已有）")
         seen[key] = key_node
     return loader.construct_mapping(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"键 “{key}” 重复出现")
+        result[key] = value
+    return result
 
 
 def read_data(path: Path) -> Any:
@@ -69,13 +107,17 @@ def read_data(path: Path) -> Any:
         raise DataError(source, [Problem("", "", f"无法读取文件：{exc.strerror}")]) from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text, parse_float=Decimal)
+            return json.loads(text, parse_float=Decimal, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
             raise DataError(source, [Problem("", "", f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）")]) from None
+        except (ValueError, RecursionError) as exc:
+            raise DataError(source, [Problem("", "", f"JSON 内容无法读取（{exc}）")]) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise DataError(source, [Problem("", "", _yaml_error_message(exc))]) from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise DataError(source, [Problem("", "", f"YAML 内容无法读取（{type(exc).__name__}: {exc}）")]) from None
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:
@@ -130,10 +172,13 @@ class _Collector:
         self.table_labels = spec.table_field_labels()
 
     def label(self, path: tuple) -> str:
-        if path in self.table_labels:
-            return self.table_labels[path]
-        if len(path) == 1 and path[0] in spec.TOP_LEVEL_LABELS:
-            return spec.TOP_LEVEL_LABELS[path[0]]
+        """The official label of `path`, or of its nearest labelled parent."""
+        for end in range(len(path), 0, -1):
+            prefix = path[:end]
+            if prefix in self.table_labels:
+                return self.table_labels[prefix]
+            if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix[0] not in ("overview", "problems", "other_matters", "preamble"):
+                return spec.TOP_LEVEL_LABELS[prefix[0]]
         return _narrative_label(path)
 
     def add(self, path: tuple, message: str, severity: str = ERROR) -> None:
@@ -227,10 +272,10 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
             number = Decimal(value.strip())
         except InvalidOperation:
             number = None
-    if number is None or not number.is_finite() or number < 0:
+    if number is None or not number.is_finite() or number < 0 or number.adjusted() > 12 or number.as_tuple().exponent < -12:
         c.add(path, f"应为非负数（单位：万元，可带小数），实际为 {_describe(value)}")
         return Decimal(0)
-    return number
+    return number.copy_abs()  # -0 prints as 0
 
 
 # --- tables -----------------------------------------------------------------
@@ -359,32 +404,39 @@ def chinese_number(n: int) -> str:
     return text + (_CHINESE_NUMERALS[units - 1] if units else "")
 
 
+#: Chinese characters and full-width punctuation, between which no space is ever printed.
+_CJK = "\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+
+
 def _join_lines(text: str) -> str:
-    """Join the lines of a wrapped string: no space between Chinese, one between words."""
+    """Join the lines of a wrapped string: no space between Chinese, one between words.
+
+    YAML folds the line breaks of plain and `>` scalars into spaces before we see them, so a
+    space between two Chinese characters is taken for such a fold and removed too."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     joined = ""
     for line in (line for line in lines if line):
         if joined and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum():
             joined += " "
         joined += line
-    return joined.replace("\t", " ")
+    return _SPACE_BETWEEN_CJK.sub("", joined.replace("\t", " "))
 
 
 def _text(value: Any, path: tuple, c: _Collector, required: bool = False) -> str:
     """Return printable text: lines joined, XML-forbidden characters removed (with a warning)."""
-    if value is None or value == "":
-        if required:
-            c.add(path, "不能为空")
-        return ""
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         c.add(path, f"应为文字，实际为 {_describe(value)}")
         return ""
-    found = sorted(set(_XML_FORBIDDEN.findall(value)))
+    found = sorted(set(_XML_FORBIDDEN.findall(value or "")))
     if found:
         codes = "、".join(f"U+{ord(ch):04X}" for ch in found)
         c.add(path, f"已删除 XML 不允许的控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", WARNING)
         value = _XML_FORBIDDEN.sub("", value)
-    return _join_lines(value)
+    text = _join_lines(value or "")
+    if required and not text:
+        c.add(path, "不能为空")
+    return text
 
 
 def _title(value: Any, path: tuple, c: _Collector) -> str:
@@ -476,7 +528,7 @@ def _date(value: Any, c: _Collector) -> Optional[dt.date]:
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

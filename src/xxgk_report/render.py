@@ -147,12 +147,16 @@ def report_context(report: Report) -> dict[str, Any]:
 # Rendering
 
 
+#: python-docx refuses document properties longer than this.
+CORE_PROPERTY_LIMIT = 255
+
+
 def _set_properties(document, report: Report) -> None:
     """Document properties from the data, so that the same data gives the same bytes."""
     props = document.core_properties
-    props.title = report.title
+    props.title = report.title[:CORE_PROPERTY_LIMIT]
     props.subject = "政府信息公开工作年度报告"
-    props.author = props.last_modified_by = report.agency
+    props.author = props.last_modified_by = report.agency[:CORE_PROPERTY_LIMIT]
     props.keywords = f"政府信息公开;{report.year}"
     props.comments = props.category = ""
     props.language = "zh-CN"

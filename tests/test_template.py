@@ -97,3 +97,17 @@ def test_template_declares_only_its_fonts_with_fallbacks(template):
              for f in fonts.findall(dr.w("font"))}
     assert names == {"Times New Roman": "", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei",
                      "宋体": "SimSun", "方正小标宋简体": "宋体"}
+
+
+def test_signoff_is_right_aligned_two_characters_in(template):
+    signoff = _style(dr.xml(template, "word/styles.xml"), "Signoff")
+    assert signoff.find(f"{dr.w('pPr')}/{dr.w('jc')}").get(dr.w("val")) == "right"
+    assert signoff.find(f"{dr.w('pPr')}/{dr.w('ind')}").get(dr.w("rightChars")) == "200"
+
+
+def test_header_rows_repeat_and_rows_never_split(template):
+    for table in dr.xml(template).iter(dr.w("tbl")):
+        for tr in table.findall(dr.w("tr")):
+            assert tr.find(f"{dr.w('trPr')}/{dr.w('cantSplit')}") is not None
+    proactive, applications, reviews = dr.tables(template)
+    assert (proactive.header_rows, applications.header_rows, reviews.header_rows) == (0, 3, 3)

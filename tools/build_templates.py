@@ -100,8 +100,9 @@ def style_elements() -> list:
         style_element("paragraph", "TableText", "表格文字",
                       ppr=paragraph_properties(jc="center", line=240, line_rule="auto", snap_to_grid=False, ind=no_indent),
                       rpr=run_properties(FANGSONG, TABLE_SIZE)),
+        # GB/T 9704 7.3.5.2 (no seal): 署名 and 成文日期 右空二字.
         style_element("paragraph", "Signoff", "落款", based_on="Normal",
-                      ppr=paragraph_properties(jc="right", line=LINE, ind=no_indent),
+                      ppr=paragraph_properties(jc="right", line=LINE, ind={**no_indent, "w:rightChars": 200, "w:right": 640}),
                       rpr=run_properties(FANGSONG, BODY_SIZE, spacing=CHAR_SPACING)),
         style_element("paragraph", "Footer", "footer",
                       ppr=paragraph_properties(line=240, line_rule="auto", snap_to_grid=False, ind=no_indent),

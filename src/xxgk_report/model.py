@@ -338,7 +338,7 @@ def _result_totals(raw: Any, rows: dict, fmt: spec.FormatSpec, c: _Collector) ->
     for column in spec.APPLICANT_COLUMNS:
         keys = spec.APPLICANT_KEYS if column.key == spec.TOTAL_KEY else (column.key,)
         totals[column.key] = sum(rows[r.path][k] for r in fmt.result_rows for k in keys)
-        what = "三、本年度办理结果各项" if column.key != spec.TOTAL_KEY else "三、本年度办理结果各项各列"
+        what = f"{spec.RESULTS_LABEL}各项" + ("各列" if column.key == spec.TOTAL_KEY else "")
         _check_total(given.get(column.key), totals[column.key], path + (column.key,), what, c)
     return totals
 
@@ -364,7 +364,7 @@ def _validate_reviews(raw: Any, c: _Collector) -> dict[str, dict[str, int]]:
         counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.REVIEW_KEYS}
         counts[spec.TOTAL_KEY] = sum(counts.values())
         _check_total(row.get(spec.TOTAL_KEY), counts[spec.TOTAL_KEY], path + (spec.TOTAL_KEY,),
-                     "结果维持、结果纠正、其他结果、尚未审结之和", c)
+                     f"{spec.REVIEW_PARTS_LABEL}之和", c)
         result[group.key] = counts
     return result
 
@@ -551,7 +551,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     fmt = spec.FORMATS[spec.FORMAT_2021]
     agency = _agency(data.get("agency"), c)
     template = _text(data.get("template", "default"), ("template",), c, required=True)
-    title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年政府信息公开工作年度报告"
+    title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年{spec.REPORT_NAME}"
     date = _date(data.get("date"), c)
     narrative = _narrative(data, c)
     tables = (_validate_proactive(data.get("proactive"), fmt, c),

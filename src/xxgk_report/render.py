@@ -155,7 +155,7 @@ def _set_properties(document, report: Report) -> None:
     """Document properties from the data, so that the same data gives the same bytes."""
     props = document.core_properties
     props.title = report.title[:CORE_PROPERTY_LIMIT]
-    props.subject = "政府信息公开工作年度报告"
+    props.subject = spec.REPORT_NAME
     props.author = props.last_modified_by = report.agency[:CORE_PROPERTY_LIMIT]
     props.keywords = f"政府信息公开;{report.year}"
     props.comments = props.category = ""

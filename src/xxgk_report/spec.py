@@ -20,6 +20,9 @@ FORMAT_2021 = 2021
 FORMAT_2019 = 2019
 FIRST_YEAR_2021_FORMAT = 2021
 
+#: The report's name; the default title is 「{agency}{year}年」 + this.
+REPORT_NAME = "政府信息公开工作年度报告"
+
 TOP_LEVEL_LABELS: dict[str, str] = {
     "year": "报告年度",
     "agency": "机关全称",
@@ -153,7 +156,7 @@ class Row:
         return self.path == (TOTAL_KEY,)
 
 
-_RESULTS = "三、本年度办理结果"
+RESULTS_LABEL = _RESULTS = "三、本年度办理结果"
 _WITHHELD = "（三）不予公开"
 _CANNOT = "（四）无法提供"
 _NOT_HANDLED = "（五）不予处理"
@@ -221,6 +224,7 @@ REVIEW_RESULTS: tuple[tuple[str, str], ...] = (
     (TOTAL_KEY, "总计"),
 )
 REVIEW_KEYS: tuple[str, ...] = tuple(k for k, _ in REVIEW_RESULTS if k != TOTAL_KEY)
+REVIEW_PARTS_LABEL = "、".join(label for k, label in REVIEW_RESULTS if k != TOTAL_KEY)
 
 # ---------------------------------------------------------------------------
 # Table layouts: every cell as a rectangle, derived from the rows above.

@@ -119,11 +119,6 @@ def test_bad_fees_are_refused(fees):
     assert len(found) == 1 and found[0].startswith("proactive.fees（第二十条第（八）项 行政事业性收费 / 本年收费金额（单位：万元））: 应为非负数")
 
 
-def test_unquoted_yaml_decimal_keeps_trailing_zero(write_data):
-    path = write_data("year: 2022\nagency: 某镇\nproactive:\n  fees: 12.50\n")
-    assert load_report(path).proactive["fees"] == Decimal("12.50")
-
-
 @pytest.mark.parametrize("data", [{"year": 2020, "agency": "某镇"}, {"year": 2022, "agency": "某镇", "format": 2019}])
 def test_2019_format_is_not_supported_yet(data):
     found = problems_of(data)
@@ -189,41 +184,8 @@ def test_date_as_string_or_yaml_date(write_data):
         "date（成文日期）: 应为日期，写作 2023-01-16，实际为 文字 “2023年1月16日”"]
 
 
-def test_malformed_yaml_names_the_line(write_data):
-    path = write_data("year: 2022\nagency: 某镇\napplications:\n  received: {natural: 1\n  granted: {}\n")
-    with pytest.raises(DataError) as info:
-        load_report(path)
-    (problem,) = info.value.problems
-    assert str(problem).startswith("第 5 行") and "YAML 语法错误" in str(problem)
 
 
-def test_duplicate_keys_are_refused(write_data):
-    path = write_data("year: 2022\nagency: 某镇\nyear: 2023\n")
-    with pytest.raises(DataError) as info:
-        load_report(path)
-    assert "键 “year” 重复出现（第 1 行已有）" in str(info.value.problems[0])
-    assert str(info.value.problems[0]).startswith("第 3 行")
-
-
-def test_json_is_read_like_yaml(write_data):
-    path = write_data('{"year": 2022, "agency": "某镇", "proactive": {"fees": 1.50}}', "report.json")
-    assert load_report(path).proactive["fees"] == Decimal("1.50")
-    bad = write_data('{"year": 2022,\n "agency": }', "bad.json")
-    with pytest.raises(DataError) as info:
-        load_report(bad)
-    assert str(info.value.problems[0]).startswith("第 2 行第 12 列：JSON 语法错误")
-
-
-def test_other_suffixes_are_refused(write_data):
-    with pytest.raises(DataError) as info:
-        load_report(write_data("year: 2022", "report.txt"))
-    assert "不支持的文件类型 “.txt”" in str(info.value)
-
-
-def test_top_level_must_be_a_mapping(write_data):
-    with pytest.raises(DataError) as info:
-        load_report(write_data("- 1\n- 2\n"))
-    assert "应为映射" in str(info.value)
 
 
 @pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
@@ -231,27 +193,7 @@ def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 
 
-@pytest.mark.parametrize("text, message", [
-    ("year: 2022\nagency: 某镇\ndate: 2023-02-29\n", "第 3 行第 7 列：YAML 语法错误（日期 “2023-02-29” 不存在）"),
-    ("year: 2022\nagency: 某镇\n? [a, b]\n: 1\n", "第 3 行第 3 列：YAML 语法错误（键不能是列表或映射）"),
-    ("year: 2022\nagency: 某镇\nproactive: {fees: !!float abc}\n", "YAML 内容无法读取"),
-    ("year: 2022\nagency: 某镇\n" + "x: " + "[" * 5000 + "\n", "YAML"),
-])
-def test_unreadable_yaml_values_give_a_message_not_a_traceback(write_data, text, message):
-    with pytest.raises(DataError) as info:
-        load_report(write_data(text))
-    assert str(info.value.problems[0]).startswith(message)
 
-
-def test_json_duplicate_keys_are_refused(write_data):
-    with pytest.raises(DataError) as info:
-        load_report(write_data('{"year": 2022, "agency": "某镇", "year": 2023}', "r.json"))
-    assert str(info.value.problems[0]) == "JSON 内容无法读取（键 “year” 重复出现）"
-
-
-def test_yaml_merge_keys_work(write_data):
-    text = "year: 2022\nagency: 某镇\napplications:\n  received: &r {natural: 2}\n  granted: {<<: *r, business: 1}\n"
-    assert load_report(write_data(text)).applications["granted"]["total"] == 3
 
 
 @pytest.mark.parametrize("agency", ["   ", "\x01", "\u3000"])
@@ -269,13 +211,6 @@ def test_folded_yaml_lines_join_chinese_without_spaces(write_data):
     text = "year: 2022\nagency: 某镇\npreamble:\n  - 根据规定，\n    现将报告如下。\n  - >\n    第一行\n    第二行 PDF\n    文件\n"
     paragraphs = load_report(write_data(text)).narrative["preamble"]
     assert [p.text for p in paragraphs] == ["根据规定，现将报告如下。", "第一行第二行 PDF 文件"]
-
-
-@pytest.mark.parametrize("written", ["010", "0x1F", "1:30", "0o7"])
-def test_counts_only_in_decimal(write_data, written):
-    with pytest.raises(DataError) as info:
-        load_report(write_data(f"year: 2022\nagency: 某镇\nproactive:\n  licensing: {written}\n"))
-    assert str(info.value.problems[0]).endswith(f"应为非负整数，实际为 文字 “{written}”")
 
 
 def test_negative_zero_fee_prints_as_zero():

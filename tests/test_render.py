@@ -8,7 +8,6 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-import pytest
 from openxml_audit import OpenXmlValidator
 
 from xxgk_report import api, spec
@@ -56,7 +55,7 @@ def expected_value(data: dict, field: tuple[str, ...]) -> str:
 def assert_tables_match(blob: bytes, data: dict) -> None:
     read = dr.tables(blob)
     assert len(read) == 3
-    for table, found in zip(spec.FORMAT_2021_SPEC.tables(), read):
+    for table, found in zip(spec.FORMAT_2021_SPEC.tables(), read, strict=True):
         assert found.problems == [], table.key
         assert found.grid == list(table.widths) and found.width == sum(table.widths) <= 8845
         assert found.header_rows == table.header_rows

@@ -86,7 +86,7 @@ def test_page_is_a4_with_gbt9704_margins(template):
 def test_template_has_placeholders_in_every_value_cell(template):
     from xxgk_report import spec
     found = dr.tables(template)
-    for table, read in zip(spec.FORMAT_2021_SPEC.tables(), found):
+    for table, read in zip(spec.FORMAT_2021_SPEC.tables(), found, strict=True):
         for cell in table.value_cells():
             assert read.at(cell.row, cell.col).text == "{{ " + ".".join(cell.field) + " }}"
 

@@ -258,6 +258,7 @@ def test_openxml_audit_finds_no_schema_errors(full_docx, example_docx, tmp_path)
     for name, blob in (("full.docx", full_docx), ("example.docx", example_docx)):
         (tmp_path / name).write_bytes(blob)
         assert _schema_errors(tmp_path / name) == []
+        assert [str(e) for e in OpenXmlValidator().validate(tmp_path / name).errors] == []  # no finding of any kind
 
 
 def test_openxml_audit_would_catch_a_schema_error(full_docx, tmp_path):

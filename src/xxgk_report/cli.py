@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import __version__, api
-from .errors import DataError, Problem, ReportError
+from .errors import ERROR, DataError, Problem, ReportError
 
 EPILOG = """\b
 示例 Examples:
@@ -41,7 +41,7 @@ def _reporting_errors(command):
         try:
             return command(*args, **kwargs)
         except DataError as exc:
-            errors = [p for p in exc.problems if p.severity == "错误"]
+            errors = [p for p in exc.problems if p.severity == ERROR]
             click.echo(f"错误：数据文件 {exc.source} 有 {len(errors)} 处错误，未生成报告。", err=True)
             _print_problems(exc.problems)
         except ReportError as exc:

@@ -69,7 +69,7 @@ class _Collector:
             prefix = path[:end]
             if prefix in self.table_labels:
                 return self.table_labels[prefix]
-            if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix[0] not in ("overview", "problems", "other_matters", "preamble"):
+            if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix not in _NARRATIVE_KEYS:
                 return spec.TOP_LEVEL_LABELS[prefix[0]]
         return _narrative_label(path)
 
@@ -81,6 +81,10 @@ class _Collector:
 
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == WARNING)
+
+
+#: Top-level keys that hold narrative: their items are labelled 「第N项」.
+_NARRATIVE_KEYS = {key for key, _ in spec.NARRATIVE_FIELDS if len(key) == 1}
 
 
 def _format_path(path: tuple) -> str:

@@ -45,9 +45,6 @@ SECTIONS: tuple[tuple[str, str], ...] = tuple(
     for key in ("overview", "proactive", "applications", "reviews", "problems", "other_matters")
 )
 
-#: Sections that carry a table; their optional prose lives under `<key>.text`.
-TABLE_SECTIONS = ("proactive", "applications", "reviews")
-
 #: Narrative fields, in document order: (key path, label).
 NARRATIVE_FIELDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("preamble",), TOP_LEVEL_LABELS["preamble"]),
@@ -61,15 +58,6 @@ NARRATIVE_FIELDS: tuple[tuple[tuple[str, ...], str], ...] = (
 
 #: Keys of a narrative block (a mapping in a section list) and their labels.
 BLOCK_KEYS: dict[str, str] = {"title": "标题", "text": "正文", "paragraphs": "段落"}
-
-#: The five topics that 一、总体情况 covers, each with the words that identify it.
-OVERVIEW_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("主动公开", ("主动公开",)),
-    ("依申请公开", ("依申请公开",)),
-    ("政府信息管理", ("政府信息管理",)),
-    ("政府信息公开平台建设", ("平台建设",)),
-    ("监督保障", ("监督保障",)),
-)
 
 # ---------------------------------------------------------------------------
 # 二、主动公开政府信息情况 (2021)
@@ -156,7 +144,7 @@ class Row:
         return self.path == (TOTAL_KEY,)
 
 
-RESULTS_LABEL = _RESULTS = "三、本年度办理结果"
+RESULTS_LABEL = "三、本年度办理结果"
 _WITHHELD = "（三）不予公开"
 _CANNOT = "（四）无法提供"
 _NOT_HANDLED = "（五）不予处理"
@@ -164,14 +152,14 @@ _OTHER_HANDLING = "（六）其他处理"
 
 
 def _group(key: str, label: str, items: tuple[tuple[str, str], ...]) -> tuple[Row, ...]:
-    return tuple(Row((key, k), (_RESULTS, label, item)) for k, item in items)
+    return tuple(Row((key, k), (RESULTS_LABEL, label, item)) for k, item in items)
 
 
 APPLICATION_ROWS_2021: tuple[Row, ...] = (
     Row(("received",), ("一、本年新收政府信息公开申请数量",)),
     Row(("carried_over",), ("二、上年结转政府信息公开申请数量",)),
-    Row(("granted",), (_RESULTS, "（一）予以公开")),
-    Row(("partially_granted",), (_RESULTS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")),
+    Row(("granted",), (RESULTS_LABEL, "（一）予以公开")),
+    Row(("partially_granted",), (RESULTS_LABEL, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")),
     *_group("withheld", _WITHHELD, (
         ("state_secret", "1.属于国家秘密"),
         ("prohibited_by_law", "2.其他法律行政法规禁止公开"),
@@ -199,13 +187,13 @@ APPLICATION_ROWS_2021: tuple[Row, ...] = (
         ("unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
         ("other", "3.其他"),
     )),
-    Row((TOTAL_KEY,), (_RESULTS, "（七）总计")),
+    Row((TOTAL_KEY,), (RESULTS_LABEL, "（七）总计")),
     Row(("carried_forward",), ("四、结转下年度继续办理",)),
 )
 
 #: The rows that （七）总计 adds up: every 三、本年度办理结果 row but the total itself.
 RESULT_ROWS_2021: tuple[Row, ...] = tuple(
-    r for r in APPLICATION_ROWS_2021 if r.labels[0] == _RESULTS and not r.computed
+    r for r in APPLICATION_ROWS_2021 if r.labels[0] == RESULTS_LABEL and not r.computed
 )
 
 # ---------------------------------------------------------------------------

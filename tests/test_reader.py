@@ -18,15 +18,15 @@ def test_malformed_yaml_names_the_line(write_data):
     with pytest.raises(DataError) as info:
         load_report(path)
     (problem,) = info.value.problems
-    assert str(problem).startswith("第 5 行") and "YAML 语法错误" in str(problem)
+    assert problem.message.startswith("第 5 行") and "YAML 语法错误" in problem.message
 
 
 def test_duplicate_keys_are_refused(write_data):
     path = write_data("year: 2022\nagency: 某镇\nyear: 2023\n")
     with pytest.raises(DataError) as info:
         load_report(path)
-    assert "键 “year” 重复出现（第 1 行已有）" in str(info.value.problems[0])
-    assert str(info.value.problems[0]).startswith("第 3 行")
+    assert "键 “year” 重复出现（第 1 行已有）" in info.value.problems[0].message
+    assert info.value.problems[0].message.startswith("第 3 行")
 
 
 def test_json_is_read_like_yaml(write_data):
@@ -35,7 +35,7 @@ def test_json_is_read_like_yaml(write_data):
     bad = write_data('{"year": 2022,\n "agency": }', "bad.json")
     with pytest.raises(DataError) as info:
         load_report(bad)
-    assert str(info.value.problems[0]).startswith("第 2 行第 12 列：JSON 语法错误")
+    assert info.value.problems[0].message.startswith("第 2 行第 12 列：JSON 语法错误")
 
 
 def test_other_suffixes_are_refused(write_data):
@@ -59,13 +59,13 @@ def test_top_level_must_be_a_mapping(write_data):
 def test_unreadable_yaml_values_give_a_message_not_a_traceback(write_data, text, message):
     with pytest.raises(DataError) as info:
         load_report(write_data(text))
-    assert str(info.value.problems[0]).startswith(message)
+    assert info.value.problems[0].message.startswith(message)
 
 
 def test_json_duplicate_keys_are_refused(write_data):
     with pytest.raises(DataError) as info:
         load_report(write_data('{"year": 2022, "agency": "某镇", "year": 2023}', "r.json"))
-    assert str(info.value.problems[0]) == "JSON 内容无法读取（键 “year” 重复出现）"
+    assert info.value.problems[0].message == "JSON 内容无法读取（键 “year” 重复出现）"
 
 
 def test_yaml_merge_keys_work(write_data):
@@ -77,4 +77,4 @@ def test_yaml_merge_keys_work(write_data):
 def test_counts_only_in_decimal(write_data, written):
     with pytest.raises(DataError) as info:
         load_report(write_data(f"year: 2022\nagency: 某镇\nproactive:\n  licensing: {written}\n"))
-    assert str(info.value.problems[0]).endswith(f"应为非负整数，实际为 文字 “{written}”")
+    assert info.value.problems[0].message.endswith(f"应为非负整数，实际为 文字 “{written}”")

@@ -73,7 +73,7 @@ def test_full_data_spot_checks_by_official_position(full_docx):
     proactive, applications, reviews = dr.tables(full_docx)
     assert proactive.at(13, 1).text == "12.35"  # 行政事业性收费, decimal kept
     assert proactive.at(2, 3).text == "3"  # 规章 / 现行有效件数
-    assert applications.at(3, 9).text == "33"  # 一、本年新收 / 总计 = 3+4+5+6+7+8
+    assert applications.at(3, 9).text == "620"  # 一、本年新收 / 总计 = 104+103+102+101+100+110
     assert applications.at(26, 3).text == str(sum([9, 1, 4, 7, 10, 2, 5, 8, 0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 0, 3]))
     assert applications.at(26, 0).text == "三、本年度办理结果"
     assert reviews.at(3, 4).text == "10" and reviews.at(3, 14).text == "42"
@@ -126,7 +126,7 @@ def test_paragraph_order_styles_and_numbering(full_docx):
         ("Heading2", (("", "（一）主动公开"),)),
         ("Normal", (("", "全年主动公开政府信息120条。"),)),
         ("Normal", (("", "其中规范性文件3件。"),)),
-        ("Normal", (("RunInHeading", "（二）依申请公开。"), ("", "全年收到申请45件"))),
+        ("Normal", (("RunInHeading", "（二）依申请公开。"), ("", "全年收到申请620件"))),
         ("Normal", (("", "这是一段没有标题的正文。"),)),
         ("Heading2", (("", "（三）政府信息管理"),)),
         ("Heading2", (("", "（四）政府信息公开平台建设"),)),

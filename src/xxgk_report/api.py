@@ -1,9 +1,12 @@
 """The library's public API: what the CLI calls, and what another program can call too.
 
     from xxgk_report import api
-    report = api.load_report("2022.yaml")          # validate (raises DataError)
-    blob = api.render_report(report)               # .docx bytes
-    path, report = api.build_report_file("2022.yaml")   # → out/2022.docx
+    findings = api.check("2022.yaml", previous="2021.yaml")   # list of Problem
+    blob = api.render_report("2022.yaml")                     # .docx bytes (DataError on errors)
+    path, findings = api.build_report_file("2022.yaml")       # → out/2022.docx
+
+Every render runs the checks first: errors stop it (`DataError`, nothing written) unless
+`draft=True`, which renders anyway and marks every page 「草稿」 with the findings listed.
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
-from .errors import OutputError
+from .checks import check_report
+from .errors import DataError, OutputError, Problem, count_errors
 from .model import Report, build_report, load_report
 from .render import DEFAULT_TEMPLATE, render_docx, template_path
 
-__all__ = ["Report", "load_report", "render_report", "build_report_file", "default_output", "write_atomic"]
+__all__ = ["Report", "Problem", "load_report", "check", "render_report", "build_report_file",
+           "default_output", "write_atomic"]
 
 DEFAULT_OUTPUT_DIR = Path("out")
 
+Data = Union[Report, Mapping[str, Any], str, os.PathLike]
 
-def _as_report(data: Union[Report, Mapping[str, Any], str, os.PathLike]) -> Report:
+
+def _as_report(data: Data) -> Report:
     if isinstance(data, Report):
         return data
     if isinstance(data, Mapping):
@@ -30,21 +37,50 @@ def _as_report(data: Union[Report, Mapping[str, Any], str, os.PathLike]) -> Repo
     return load_report(data)
 
 
-def render_report(data: Union[Report, Mapping[str, Any], str, os.PathLike],
-                  template: Optional[str] = None) -> bytes:
+def _source(report: Report) -> str:
+    return str(report.source) if report.source else ""
+
+
+def check(data: Data, previous: Optional[Data] = None) -> list[Problem]:
+    """Every finding about a report: errors first, then warnings.
+
+    `data` (and `previous`, last year's report for the cross-year rules) is a `Report`, a
+    mapping shaped like a data file, or the path of one. A data file that cannot be read
+    or validated gives its own errors; a `previous` one raises `DataError`.
+    """
+    try:
+        report = _as_report(data)
+    except DataError as exc:
+        return sorted(exc.problems, key=lambda p: not p.is_error)
+    return check_report(report, _as_report(previous) if previous is not None else None)
+
+
+def _template_for(report: Report, template: Optional[str]) -> Path:
+    if template is not None:
+        return template_path(template)
+    base = report.source.parent if report.source else None
+    return template_path(report.template or DEFAULT_TEMPLATE, base)
+
+
+def _checked_render(report: Report, template: Optional[str], previous: Optional[Data],
+                    draft: bool) -> tuple[bytes, list[Problem]]:
+    findings = check_report(report, _as_report(previous) if previous is not None else None)
+    if count_errors(findings) and not draft:
+        raise DataError(_source(report), findings)
+    return render_docx(report, _template_for(report, template), findings if draft else None), findings
+
+
+def render_report(data: Data, template: Optional[str] = None, *, previous: Optional[Data] = None,
+                  draft: bool = False) -> bytes:
     """Return the .docx bytes of a report.
 
     `data` is a `Report`, a mapping shaped like a data file, or the path of one.
-    `template` is a variant name or a .docx path; it overrides the data's `template:`.
-    A relative path in the data is resolved against the data file's folder.
+    `template` is a variant name or a .docx path; it overrides the data's `template:`
+    (a relative path in the data is resolved against the data file's folder).
+    The checks run first: an error raises `DataError` listing every finding, unless
+    `draft` is true. `previous` is last year's data, for the cross-year checks.
     """
-    report = _as_report(data)
-    if template is not None:
-        path = template_path(template)
-    else:
-        base = report.source.parent if report.source else None
-        path = template_path(report.template or DEFAULT_TEMPLATE, base)
-    return render_docx(report, path)
+    return _checked_render(_as_report(data), template, previous, draft)[0]
 
 
 def default_output(data_path: Union[str, os.PathLike]) -> Path:
@@ -79,10 +115,12 @@ def write_atomic(path: Path, blob: bytes) -> None:
 
 
 def build_report_file(data_path: Union[str, os.PathLike], output: Optional[Union[str, os.PathLike]] = None,
-                      template: Optional[str] = None) -> tuple[Path, Report]:
-    """Validate a data file, render it and write the .docx; return (output path, report)."""
+                      template: Optional[str] = None, *, previous: Optional[Data] = None,
+                      draft: bool = False) -> tuple[Path, list[Problem]]:
+    """Validate and check a data file, render it and write the .docx;
+    return (output path, findings: the warnings, and in a draft the errors too)."""
     report = load_report(data_path)
-    blob = render_report(report, template)
+    blob, findings = _checked_render(report, template, previous, draft)
     target = Path(output) if output is not None else default_output(data_path)
     write_atomic(target, blob)
-    return target, report
+    return target, findings

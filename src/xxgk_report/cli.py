@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 
 import click
 
 from . import __version__, api
-from .errors import ERROR, DataError, Problem, ReportError
+from .errors import DataError, Problem, ReportError, count_errors
 
 EPILOG = """\b
 示例 Examples:
   make-report data/example-2022.yaml              # → out/example-2022.docx
   make-report 2022.yaml -o 报告/2022.docx --template default
-  make-report build 2022.json
+  make-report 2022.yaml --draft                   # 有错误也生成，每页标「草稿」
+  make-report check 2022.yaml --previous 2021.yaml
+"""
+
+CHECK_EPILOG = """\b
+示例 Examples:
+  make-report check 2022.yaml
+  make-report check 2022.yaml --previous 2021.yaml --strict
+  make-report check 2022.yaml --format json > 2022-check.json
+\b
+退出码 Exit status: 0 没有错误（可有警告）；1 有错误（--strict 时警告也算）。
 """
 
 
@@ -29,9 +40,14 @@ class _DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], err: bool = True) -> None:
     for problem in problems:
-        click.echo(f"{problem.severity}：{problem}", err=True)
+        click.echo(str(problem), err=err)
+
+
+def _counts(problems: list[Problem]) -> str:
+    errors = count_errors(problems)
+    return f"{errors} 处错误、{len(problems) - errors} 处警告"
 
 
 def _reporting_errors(command):
@@ -41,22 +57,31 @@ def _reporting_errors(command):
         try:
             return command(*args, **kwargs)
         except DataError as exc:
-            errors = [p for p in exc.problems if p.severity == ERROR]
-            click.echo(f"错误：数据文件 {exc.source} 有 {len(errors)} 处错误，未生成报告。", err=True)
-            _print_problems(exc.problems)
+            problems = exc.problems
+            click.echo(f"错误：数据文件 {exc.source} 有 {count_errors(problems)} 处错误，未生成报告。", err=True)
+            _print_problems(problems)
+            if all(p.rule[0] in "AB" for p in problems if p.is_error):
+                click.echo("提示：改正后重新生成；需要先印发征求意见稿时，可加 --draft 生成每页标有「草稿」的文档。",
+                           err=True)
         except ReportError as exc:
             click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
     return wrapper
 
 
+_previous_option = click.option(
+    "--previous", metavar="LAST_YEAR_DATA", type=click.Path(exists=True, dir_okay=False),
+    help="上年度的数据文件，用于跨年核对（上年结转、现行有效件数、雷同）。"
+         "Last year's data file, for the cross-year checks.")
+
+
 @click.group(cls=_DefaultCommandGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, message="make-report %(version)s")
 def main() -> None:
-    """生成政府信息公开工作年度报告（Word 文档）。
+    """生成并检查政府信息公开工作年度报告（Word 文档）。
 
     Make the annual report on government information disclosure (政府信息公开工作年度报告)
-    as an official .docx, from a YAML or JSON data file.
+    as an official .docx, from a YAML or JSON data file, and check its numbers.
     """
 
 
@@ -66,9 +91,46 @@ def main() -> None:
               help="输出文件，默认 out/<数据文件名>.docx。Output .docx (default: out/<data stem>.docx).")
 @click.option("--template", metavar="NAME|PATH",
               help="模板名称或 .docx 路径，优先于数据中的 template。Template variant or .docx path.")
+@_previous_option
+@click.option("--draft", is_flag=True,
+              help="有错误也生成，每页页眉标「草稿」，文前列出全部问题。"
+                   "Render despite errors, as a draft marked 「草稿」 on every page.")
 @_reporting_errors
-def build(data: str, output: str | None, template: str | None) -> None:
-    """按数据文件生成报告。Render DATA (.yaml/.yml/.json) into a .docx report."""
-    path, report = api.build_report_file(data, output, template)
-    _print_problems(list(report.warnings))
+def build(data: str, output: str | None, template: str | None, previous: str | None, draft: bool) -> None:
+    """检查数据并生成报告。Check DATA (.yaml/.yml/.json) and render it into a .docx report.
+
+    先做与 `make-report check` 相同的检查：有错误则不生成（除非 --draft），警告照常打印。
+    """
+    path, findings = api.build_report_file(data, output, template, previous=previous, draft=draft)
+    if draft:
+        click.echo(f"草稿：数据文件 {data} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
+    _print_problems(findings)
     click.echo(str(path))
+
+
+@main.command(epilog=CHECK_EPILOG)
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@_previous_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：每个问题一行；json：问题对象的列表（见 README）。One line per finding, or a JSON list.")
+@click.option("--strict", is_flag=True, help="有警告也以退出码 1 结束。Exit 1 on warnings too.")
+def check(data: str, previous: str | None, output_format: str, strict: bool) -> None:
+    """检查数据文件的勾稽关系和常见问题，不生成报告。Check DATA without rendering.
+
+    错误（如 一+二 ≠ （七）总计+四）必须改正；警告（如正文与表格不一致）请逐条核实。
+    """
+    try:
+        findings = api.check(data, previous)
+    except DataError as exc:  # the previous year's file cannot be read
+        findings = exc.problems
+        data = exc.source
+        if output_format == "text":
+            click.echo(f"错误：上年数据文件 {exc.source} 有 {count_errors(findings)} 处错误，无法做跨年核对。", err=True)
+    if output_format == "json":
+        objects = [{"file": data, **p.as_dict()} for p in findings]
+        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(findings, err=False)
+        click.echo(f"{data}：{_counts(findings)}。" if findings else f"{data}：未发现问题。")
+    failed = count_errors(findings) > 0 or (strict and findings)
+    sys.exit(1 if failed else 0)

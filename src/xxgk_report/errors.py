@@ -1,8 +1,15 @@
-"""The library's exceptions and the findings they carry. The CLI turns them into exit 1."""
+"""The library's findings and exceptions. The CLI turns the exceptions into exit 1.
+
+Every finding names the rule it comes from (a stable id such as ``A1``, see `rules.py`), the
+key path in the data file, the official labels of the cells involved, what is wrong, the
+numbers on each side, and what to change.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
 
 ERROR = "错误"
 WARNING = "警告"
@@ -10,16 +17,46 @@ WARNING = "警告"
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about a data file: where it is, its official label, what is wrong."""
+    """One finding about a data file."""
 
     path: str
-    label: str
+    labels: tuple[str, ...]
     message: str
     severity: str = ERROR
+    rule: str = "D1"
+    #: the numbers the finding compares, by name (for `--format json`)
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     def __str__(self) -> str:
-        where = f"{self.path}（{self.label}）" if self.label else self.path
-        return f"{where}: {self.message}" if where else self.message
+        """The finding as one line: 「错误 A1 path「label」「label」：message」."""
+        where = self.path + "".join(f"「{label}」" for label in self.labels)
+        head = f"{self.severity} {self.rule}"
+        return f"{head} {where}：{self.message}" if where else f"{head} {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as a JSON-ready object (see README, 「检查结果的 JSON 格式」)."""
+        return {
+            "severity": "error" if self.is_error else "warning",
+            "rule": self.rule,
+            "path": self.path,
+            "labels": list(self.labels),
+            "message": self.message,
+            "values": {key: _json_value(value) for key, value in self.values.items()},
+        }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else format(value, "f")
+    return value
+
+
+def count_errors(problems) -> int:
+    return sum(1 for p in problems if p.is_error)
 
 
 class ReportError(Exception):
@@ -27,7 +64,8 @@ class ReportError(Exception):
 
 
 class DataError(ReportError):
-    """The data file cannot be read or has errors; `problems` lists every one."""
+    """The data file cannot be read, or has errors; `problems` lists every finding
+    (errors and warnings)."""
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source

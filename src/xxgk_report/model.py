@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Optional
 
 from . import spec
-from .errors import ERROR, WARNING, DataError, Problem
+from .errors import DataError, Problem
 from .reader import read_data
+from .rules import RULES
 
 # ---------------------------------------------------------------------------
 # The validated report
@@ -31,6 +32,8 @@ class Paragraph:
     kind: str  # "body" | "heading" | "runin"
     heading: str = ""  # numbered heading text, e.g. 「（一）主动公开」 or 「（一）提升质量水平。」
     text: str = ""
+    #: key path of the text in the data file, e.g. ("overview", 1, "text")
+    path: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class Report:
     proactive: dict[str, Any]
     applications: dict[str, Any]
     reviews: dict[str, dict[str, int]]
+    #: totals written in the data file (to copy a published report), by key path;
+    #: `checks` compares them with the computed ones (rules A2, A3, B1)
+    given_totals: dict[tuple[str, ...], int] = field(default_factory=dict)
+    #: warnings found while reading the file (rules T1, T2)
     warnings: tuple[Problem, ...] = ()
     source: Optional[Path] = None
 
@@ -61,33 +68,40 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.table_labels = spec.table_field_labels()
+        self.given_totals: dict[tuple[str, ...], int] = {}
 
-    def label(self, path: tuple) -> str:
-        """The official label of `path`, or of its nearest labelled parent."""
-        for end in range(len(path), 0, -1):
-            prefix = path[:end]
-            if prefix in self.table_labels:
-                return self.table_labels[prefix]
-            if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix not in _NARRATIVE_KEYS:
-                return spec.TOP_LEVEL_LABELS[prefix[0]]
-        return _narrative_label(path)
-
-    def add(self, path: tuple, message: str, severity: str = ERROR) -> None:
-        self.problems.append(Problem(_format_path(path), self.label(path), message, severity))
+    def add(self, path: tuple, message: str, rule: str = "D1") -> None:
+        label = field_label(path)
+        self.problems.append(RULES[rule].problem(format_path(path), (label,) if label else (), message))
 
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+        return [p for p in self.problems if p.is_error]
 
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == WARNING)
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+_TABLE_LABELS = spec.table_field_labels()
+
+
+def field_label(path: tuple) -> str:
+    """The official label of a key path, or of its nearest labelled parent:
+    ("applications", "total", "natural") → 「三、本年度办理结果（七）总计 / 自然人」."""
+    for end in range(len(path), 0, -1):
+        prefix = path[:end]
+        if prefix in _TABLE_LABELS:
+            return _TABLE_LABELS[prefix]
+        if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix not in _NARRATIVE_KEYS:
+            return spec.TOP_LEVEL_LABELS[prefix[0]]
+    return _narrative_label(path)
 
 
 #: Top-level keys that hold narrative: their items are labelled 「第N项」.
 _NARRATIVE_KEYS = {key for key, _ in spec.NARRATIVE_FIELDS if len(key) == 1}
 
 
-def _format_path(path: tuple) -> str:
+def format_path(path: tuple) -> str:
+    """A key path as written in messages: overview[1].text, applications.received.natural."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
@@ -150,7 +164,7 @@ def _count(value: Any, path: tuple, c: _Collector) -> int:
     """Return a non-negative integer count, or report it and return 0."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    c.add(path, f"应为非负整数，实际为 {_describe(value)}")
+    c.add(path, f"应为非负整数，实际为 {_describe(value)}", "V1")
     return 0
 
 
@@ -169,7 +183,7 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
         except InvalidOperation:
             number = None
     if number is None or not number.is_finite() or number < 0 or number.adjusted() > 12 or number.as_tuple().exponent < -12:
-        c.add(path, f"应为非负数（单位：万元，可带小数），实际为 {_describe(value)}")
+        c.add(path, f"应为非负数（单位：万元，可带小数），实际为 {_describe(value)}", "V2")
         return Decimal(0)
     return number.copy_abs()  # -0 prints as 0
 
@@ -177,14 +191,14 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
 # --- tables -----------------------------------------------------------------
 
 
-def _check_total(given: Any, computed: int, path: tuple, what: str, c: _Collector) -> None:
-    """Report a `total` written in the data that differs from the computed one."""
+def _given_total(given: Any, path: tuple, c: _Collector) -> None:
+    """Keep a `total` written in the data, for the checks to compare with the computed one."""
     if given is None:
         return
     before = len(c.problems)
     value = _count(given, path, c)
-    if len(c.problems) == before and value != computed:
-        c.add(path, f"数据中的总计为 {value}，按{what}计算应为 {computed}；请改正或删去 total（总计会自动计算）")
+    if len(c.problems) == before:
+        c.given_totals[path] = value
 
 
 def _applicant_row(value: Any, path: tuple, c: _Collector) -> tuple[dict[str, int], Any]:
@@ -219,14 +233,14 @@ def _validate_applications(raw: Any, fmt: spec.FormatSpec, c: _Collector) -> dic
         source = groups[row.path[0]] if len(row.path) > 1 else data
         counts, given = _applicant_row(source.get(row.path[-1]), base + row.path, c)
         counts[spec.TOTAL_KEY] = sum(counts.values())
-        _check_total(given, counts[spec.TOTAL_KEY], base + row.path + (spec.TOTAL_KEY,), "本行各列之和", c)
+        _given_total(given, base + row.path + (spec.TOTAL_KEY,), c)
         rows[row.path] = counts
     rows[(spec.TOTAL_KEY,)] = _result_totals(data.get(spec.TOTAL_KEY), rows, fmt, c)
     return _nest(rows)
 
 
 def _result_totals(raw: Any, rows: dict, fmt: spec.FormatSpec, c: _Collector) -> dict[str, int]:
-    """The （七）总计 row, computed per column, checked against any given values."""
+    """The （七）总计 row, computed per column; given values are kept for the checks."""
     path = ("applications", spec.TOTAL_KEY)
     allowed = tuple(col.key for col in spec.APPLICANT_COLUMNS)
     given = _mapping(raw, path, allowed, c)
@@ -234,8 +248,7 @@ def _result_totals(raw: Any, rows: dict, fmt: spec.FormatSpec, c: _Collector) ->
     for column in spec.APPLICANT_COLUMNS:
         keys = spec.APPLICANT_KEYS if column.key == spec.TOTAL_KEY else (column.key,)
         totals[column.key] = sum(rows[r.path][k] for r in fmt.result_rows for k in keys)
-        what = f"{spec.RESULTS_LABEL}各项" + ("各列" if column.key == spec.TOTAL_KEY else "")
-        _check_total(given.get(column.key), totals[column.key], path + (column.key,), what, c)
+        _given_total(given.get(column.key), path + (column.key,), c)
     return totals
 
 
@@ -259,8 +272,7 @@ def _validate_reviews(raw: Any, c: _Collector) -> dict[str, dict[str, int]]:
         row = _mapping(data.get(group.key), path, allowed, c)
         counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.REVIEW_KEYS}
         counts[spec.TOTAL_KEY] = sum(counts.values())
-        _check_total(row.get(spec.TOTAL_KEY), counts[spec.TOTAL_KEY], path + (spec.TOTAL_KEY,),
-                     f"{spec.REVIEW_PARTS_LABEL}之和", c)
+        _given_total(row.get(spec.TOTAL_KEY), path + (spec.TOTAL_KEY,), c)
         result[group.key] = counts
     return result
 
@@ -327,7 +339,7 @@ def _text(value: Any, path: tuple, c: _Collector, required: bool = False) -> str
     found = sorted(set(_XML_FORBIDDEN.findall(value or "")))
     if found:
         codes = "、".join(f"U+{ord(ch):04X}" for ch in found)
-        c.add(path, f"已删除 XML 不允许的控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", WARNING)
+        c.add(path, f"已删除 XML 不允许的控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", "T2")
         value = _XML_FORBIDDEN.sub("", value)
     text = _join_lines(value or "")
     if required and not text:
@@ -359,9 +371,9 @@ def _blocks(value: Any, path: tuple, c: _Collector) -> tuple[Paragraph, ...]:
         else:
             text = _text(item, path + (i,), c)
             if text:
-                paragraphs.append(Paragraph("body", text=text))
+                paragraphs.append(Paragraph("body", text=text, path=path + (i,)))
             elif item is None or isinstance(item, str):
-                c.add(path + (i,), "段落为空，未输出", WARNING)
+                c.add(path + (i,), "段落为空，未输出", "T1")
     return tuple(paragraphs)
 
 
@@ -373,8 +385,8 @@ def _titled_block(block: dict, path: tuple, number: int, c: _Collector) -> list[
     if "text" in block:
         text = _text(block["text"], path + ("text",), c)
         stop = "" if heading[-1] in "。？！：" else "。"
-        return [Paragraph("runin", heading=heading + stop, text=text)]
-    result = [Paragraph("heading", heading=heading)]
+        return [Paragraph("runin", heading=heading + stop, text=text, path=path)]
+    result = [Paragraph("heading", heading=heading, path=path + ("title",))]
     paragraphs = block.get("paragraphs")
     if isinstance(paragraphs, str):
         paragraphs = [paragraphs]
@@ -384,9 +396,9 @@ def _titled_block(block: dict, path: tuple, number: int, c: _Collector) -> list[
     for j, item in enumerate(paragraphs or []):
         text = _text(item, path + ("paragraphs", j), c)
         if text:
-            result.append(Paragraph("body", text=text))
+            result.append(Paragraph("body", text=text, path=path + ("paragraphs", j)))
         elif item is None or isinstance(item, str):
-            c.add(path + ("paragraphs", j), "段落为空，未输出", WARNING)
+            c.add(path + ("paragraphs", j), "段落为空，未输出", "T1")
     return result
 
 
@@ -456,7 +468,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if c.errors():
         raise DataError(str(source or ""), c.problems)
     return Report(year, agency, fmt_year, template, title, date, narrative, *tables,
-                  warnings=c.warnings(), source=source)
+                  given_totals=c.given_totals, warnings=c.warnings(), source=source)
 
 
 def _narrative(data: dict, c: _Collector) -> dict[str, tuple[Paragraph, ...]]:

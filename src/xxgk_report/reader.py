@@ -91,26 +91,26 @@ def read_data(path: Path) -> Any:
     """Return the parsed content of a .yaml/.yml/.json file (floats as Decimal)."""
     source = str(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise DataError(source, [Problem("", "", f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")])
+        raise DataError(source, [Problem("", (), f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(source, [Problem("", "", f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请另存为 UTF-8")]) from None
+        raise DataError(source, [Problem("", (), f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请另存为 UTF-8")]) from None
     except OSError as exc:
-        raise DataError(source, [Problem("", "", f"无法读取文件：{exc.strerror}")]) from None
+        raise DataError(source, [Problem("", (), f"无法读取文件：{exc.strerror}")]) from None
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text, parse_float=Decimal, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
-            raise DataError(source, [Problem("", "", f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）")]) from None
+            raise DataError(source, [Problem("", (), f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）")]) from None
         except (ValueError, RecursionError) as exc:
-            raise DataError(source, [Problem("", "", f"JSON 内容无法读取（{exc}）")]) from None
+            raise DataError(source, [Problem("", (), f"JSON 内容无法读取（{exc}）")]) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
-        raise DataError(source, [Problem("", "", _yaml_error_message(exc))]) from None
+        raise DataError(source, [Problem("", (), _yaml_error_message(exc))]) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        raise DataError(source, [Problem("", "", f"YAML 内容无法读取（{type(exc).__name__}: {exc}）")]) from None
+        raise DataError(source, [Problem("", (), f"YAML 内容无法读取（{type(exc).__name__}: {exc}）")]) from None
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:

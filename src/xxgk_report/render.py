@@ -22,9 +22,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from . import spec
-from .errors import TemplateError
+from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
-from .ooxml import deterministic_zip
+from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
 
 DEFAULT_TEMPLATE = "default"
 #: template variant name → file in the `xxgk_report.templates` package (templates/)
@@ -165,8 +165,57 @@ def _set_properties(document, report: Report) -> None:
     props.revision = 1
 
 
-def render_docx(report: Report, template: Path) -> bytes:
-    """Return the .docx bytes of `report` rendered with the template file `template`."""
+DRAFT_MARK = "草稿"
+_DRAFT_COLOR = "C00000"
+
+
+def _draft_header():
+    """The header of every page of a draft: 「草稿」 in red 黑体 三号, centred."""
+    return element("w:p", children=[
+        paragraph_properties(jc="center"),
+        run(DRAFT_MARK, rpr=run_properties("黑体", 32, bold=True, color=_DRAFT_COLOR)),
+    ])
+
+
+def _draft_notice(findings: list[Problem]) -> list:
+    """Paragraphs that open a draft: what is wrong with it, then a page break."""
+    errors = count_errors(findings)
+    summary = (f"{DRAFT_MARK}：本稿有 {errors} 处错误、{len(findings) - errors} 处警告，"
+               f"改正后才能定稿印发。" if findings else f"{DRAFT_MARK}：未经审核定稿，不得印发。")
+    lines = [summary] + [str(f) for f in findings]
+    paragraphs = [
+        element("w:p", children=[
+            paragraph_properties(first_line_chars=0),
+            run(line, rpr=run_properties("仿宋_GB2312", 24, color=_DRAFT_COLOR, bold=(i == 0))),
+        ])
+        for i, line in enumerate(lines)
+    ]
+    page_break = element("w:r", children=[element("w:br", {"w:type": "page"})])
+    paragraphs.append(element("w:p", children=[page_break]))
+    return paragraphs
+
+
+def mark_draft(document, findings: list[Problem]) -> None:
+    """Make `document` a draft: 「草稿」 in the header of every page, and the findings
+    listed before the title, so that a draft never circulates silent about its errors."""
+    for section in document.sections:
+        headers = [section.header, section.even_page_header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False
+            root = header._element
+            for child in list(root):
+                root.remove(child)
+            root.append(_draft_header())
+    first = document.element.body[0]
+    for p in _draft_notice(findings):
+        first.addprevious(p)
+
+
+def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] = None) -> bytes:
+    """Return the .docx bytes of `report` rendered with the template file `template`;
+    with `draft` (the findings of the checks), a draft that lists them."""
     try:
         doc = _StrictTemplate(str(template))
         doc.render(report_context(report), jinja_environment())
@@ -175,6 +224,8 @@ def render_docx(report: Report, template: Path) -> bytes:
     except Exception as exc:  # a damaged .docx: zip, XML or package errors
         raise TemplateError(f"无法读取模板 {template}（{type(exc).__name__}: {exc}）") from None
     _set_properties(doc.docx, report)
+    if draft is not None:
+        mark_draft(doc.docx, draft)
     out = io.BytesIO()
     doc.save(out)
     return deterministic_zip(out.getvalue())

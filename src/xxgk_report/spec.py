@@ -56,6 +56,20 @@ NARRATIVE_FIELDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("other_matters",), TOP_LEVEL_LABELS["other_matters"]),
 )
 
+#: The five topics 一、总体情况 must cover (official-format.md §1): (topic, words that name it
+#: in a heading). 各级人民政府 add 工作考核、社会评议和责任追究结果 under 监督保障.
+OVERVIEW_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("主动公开", ("主动公开",)),
+    ("依申请公开", ("依申请",)),
+    ("政府信息管理", ("信息管理",)),
+    ("政府信息公开平台建设", ("平台",)),
+    ("监督保障", ("监督", "保障", "考核")),
+)
+
+#: The notice that fixed the 2019 format; a 2021-format report must not cite it.
+NOTICE_2019 = "国办公开办函〔2019〕60号"
+NOTICE_2021 = "国办公开办函〔2021〕30号"
+
 #: Keys of a narrative block (a mapping in a section list) and their labels.
 BLOCK_KEYS: dict[str, str] = {"title": "标题", "text": "正文", "paragraphs": "段落"}
 
@@ -375,7 +389,7 @@ class FormatSpec:
 
 
 FORMAT_2021_SPEC = FormatSpec(
-    FORMAT_2021, "国办公开办函〔2021〕30号", PROACTIVE_2021, APPLICATION_ROWS_2021, RESULT_ROWS_2021
+    FORMAT_2021, NOTICE_2021, PROACTIVE_2021, APPLICATION_ROWS_2021, RESULT_ROWS_2021
 )
 FORMATS: dict[int, FormatSpec] = {FORMAT_2021: FORMAT_2021_SPEC}
 

@@ -73,20 +73,20 @@ def test_template_path_in_data_is_relative_to_the_data_file(run, tmp_path, write
 
 BAD_FILES = {
     "unknown key": ("year: 2022\nagency: 某镇\nreviw: {}\n",
-                    "reviw: 未知的键 “reviw”；是否应为 “reviews”？"),
+                    "错误 D1 reviw：未知的键 “reviw”；是否应为 “reviews”？"),
     "negative": ("year: 2022\nagency: 某镇\napplications:\n  received: {natural: -1}\n",
-                 "applications.received.natural（一、本年新收政府信息公开申请数量 / 自然人）: 应为非负整数，实际为 -1"),
+                 "错误 V1 applications.received.natural「一、本年新收政府信息公开申请数量 / 自然人」：应为非负整数，实际为 -1"),
     "quoted": ("year: 2022\nagency: 某镇\nreviews:\n  litigation: {upheld: \"3\"}\n",
-               "reviews.litigation.upheld（行政诉讼 / 未经复议直接起诉 / 结果维持）: 应为非负整数，实际为 文字 “3”"),
+               "错误 V1 reviews.litigation.upheld「行政诉讼 / 未经复议直接起诉 / 结果维持」：应为非负整数，实际为 文字 “3”"),
     "fractional": ("year: 2022\nagency: 某镇\nproactive:\n  licensing: 1.0\n",
-                   "proactive.licensing（第二十条第（五）项 行政许可 / 本年处理决定数量）: 应为非负整数，实际为 1.0"),
+                   "错误 V1 proactive.licensing「第二十条第（五）项 行政许可 / 本年处理决定数量」：应为非负整数，实际为 1.0"),
     "boolean": ("year: 2022\nagency: 某镇\nproactive:\n  rules: {issued: yes}\n",
-                "proactive.rules.issued（第二十条第（一）项 规章 / 本年制发件数）: 应为非负整数，实际为 true"),
-    "missing year": ("agency: 某镇\n", "year（报告年度）: 缺少报告年度，例如 year: 2022"),
-    "missing agency": ("year: 2022\n", "agency（机关全称）: 缺少机关全称，例如 agency: 某某县某某镇人民政府"),
-    "malformed": ("year: 2022\nagency: [某镇\n", "第 3 行第 1 列：YAML 语法错误"),
+                "错误 V1 proactive.rules.issued「第二十条第（一）项 规章 / 本年制发件数」：应为非负整数，实际为 true"),
+    "missing year": ("agency: 某镇\n", "错误 D1 year「报告年度」：缺少报告年度，例如 year: 2022"),
+    "missing agency": ("year: 2022\n", "错误 D1 agency「机关全称」：缺少机关全称，例如 agency: 某某县某某镇人民政府"),
+    "malformed": ("year: 2022\nagency: [某镇\n", "错误 D1 第 3 行第 1 列：YAML 语法错误"),
     "total mismatch": ("year: 2022\nagency: 某镇\nreviews:\n  reconsideration: {upheld: 1, total: 2}\n",
-                       "reviews.reconsideration.total（行政复议 / 总计）: 数据中的总计为 2，按结果维持、结果纠正、其他结果、尚未审结之和计算应为 1"),
+                       "错误 B1 reviews.reconsideration.total「行政复议 / 总计」：数据中写的总计为 2，但 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 1；请改为 1，或删去这个 total（总计会自动计算）"),
 }
 
 
@@ -98,7 +98,7 @@ def test_bad_file_exit_1_names_the_field_and_writes_nothing(run, tmp_path, write
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0].startswith("错误：数据文件 ") and lines[0].endswith("处错误，未生成报告。")
-    assert any(line.startswith("错误：" + message) for line in lines[1:]), result.stderr
+    assert any(line.startswith(message) for line in lines[1:]), result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
@@ -121,7 +121,13 @@ def test_missing_data_file_is_a_usage_error(run):
 def test_warnings_are_printed_and_the_report_written(run, tmp_path, write_data):
     result = run(write_data("year: 2022\nagency: 某镇\nproblems: [\"问题\\x0b。\"]\n", "w.yaml"), "-o", "w.docx")
     assert result.exit_code == 0
-    assert result.stderr == "警告：problems[0]（五、存在的主要问题及改进情况 / 第1项）: 已删除 XML 不允许的控制字符 U+000B（常见于从 Word/Excel 粘贴的文字）\n"
+    assert result.stderr.splitlines() == [
+        "警告 T2 problems[0]「五、存在的主要问题及改进情况 / 第1项」：已删除 XML 不允许的控制字符 U+000B（常见于从 Word/Excel 粘贴的文字）",
+        "警告 S2 other_matters「六、其他需要报告的事项」：没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费管理办法》"
+        "收取信息处理费的情况，没有收取的写“本年度未收取信息处理费。”",
+        "警告 S3 overview「一、总体情况」：缺少主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障方面的内容；"
+        "总体情况应分述主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面（每个方面一个小标题：- title: … text: …）",
+    ]
     assert (tmp_path / "w.docx").exists()
 
 
@@ -132,5 +138,5 @@ def test_help_is_bilingual_with_examples(run):
         assert result.exit_code == 0
         assert "示例 Examples:" in result.stdout
         assert "make-report data/example-2022.yaml" in result.stdout
-    assert "生成政府信息公开工作年度报告" in run("--help").stdout
+    assert "生成并检查政府信息公开工作年度报告" in run("--help").stdout
     assert "-o, --output" in run("build", "--help").stdout

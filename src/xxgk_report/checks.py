@@ -1,0 +1,455 @@
+"""The checks of a validated report: 勾稽关系 (errors) and plausibility (warnings).
+
+    findings = check_report(report)                       # one report
+    findings = check_report(report, previous=last_year)   # with the cross-year rules
+
+Every finding is a `Problem` from a rule of `rules.RULES`: its id, the key path, the
+official labels of the cells involved, the numbers on each side and what to change.
+The rules are those of official-format.md §5; README lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Optional
+
+from . import spec
+from .errors import Problem
+from .model import Paragraph, Report, field_label, format_path
+from .rules import RULES
+
+Check = Callable[[Report], Iterator[Problem]]
+
+
+def check_report(report: Report, previous: Optional[Report] = None) -> list[Problem]:
+    """Run every check on `report` (and the cross-year ones against `previous`);
+    return the findings, errors first, each group in rule order."""
+    findings = list(report.warnings)
+    for check in CHECKS:
+        findings.extend(check(report))
+    if previous is not None:
+        findings.extend(check_previous(report, previous))
+    order = {rule_id: i for i, rule_id in enumerate(RULES)}
+    return sorted(findings, key=lambda p: (not p.is_error, order[p.rule]))
+
+
+def _finding(rule: str, path: tuple, message: str, values: Optional[dict] = None,
+             labels: Optional[tuple[str, ...]] = None) -> Problem:
+    if labels is None:
+        label = field_label(path)
+        labels = (label,) if label else ()
+    return RULES[rule].problem(format_path(path), labels, message, values)
+
+
+def _n(value: Any) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+# ---------------------------------------------------------------------------
+# 勾稽关系: the arithmetic the tables imply (errors)
+
+_APPS = "applications"
+_ROW_NAMES = {  # short names of the four rows of rule A1, for messages
+    "received": "一、本年新收",
+    "carried_over": "二、上年结转",
+    spec.TOTAL_KEY: "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+
+
+def check_balance(report: Report) -> Iterator[Problem]:
+    """A1: for each column of 三, 一 + 二 = （七）总计 + 四."""
+    apps = report.applications
+    for column in spec.APPLICANT_COLUMNS:
+        key = column.key
+        v = {row: apps[row][key] for row in _ROW_NAMES}
+        left = v["received"] + v["carried_over"]
+        right = v[spec.TOTAL_KEY] + v["carried_forward"]
+        if left == right:
+            continue
+        rows = tuple(_ROW_NAMES)
+        labels = tuple(field_label((_APPS, row, key)) for row in rows)
+        message = (f"{_ROW_NAMES['received']} {v['received']} + {_ROW_NAMES['carried_over']} {v['carried_over']}"
+                   f" = {left}，不等于 {_ROW_NAMES[spec.TOTAL_KEY]} {v[spec.TOTAL_KEY]}"
+                   f" + {_ROW_NAMES['carried_forward']} {v['carried_forward']} = {right}（相差 {abs(left - right)}）；"
+                   f"请核对“{' / '.join(column.labels)}”一列：本年新收和上年结转的申请，"
+                   f"应当全部计入本年度办理结果或结转下年度")
+        path = f"{_APPS}.{{{','.join(rows)}}}.{key}"
+        yield RULES["A1"].problem(path, labels, message, {**v, "left": left, "right": right})
+
+
+def check_given_totals(report: Report) -> Iterator[Problem]:
+    """A2, A3, B1: a total written in the data must equal the computed one."""
+    for path, given in report.given_totals.items():
+        if path[0] == "reviews":
+            row = report.reviews[path[1]]
+            parts = " + ".join(f"{label} {row[key]}" for key, label in spec.REVIEW_RESULTS if key != spec.TOTAL_KEY)
+            rule, computed, how = "B1", row[spec.TOTAL_KEY], parts
+        elif path[1] == spec.TOTAL_KEY:
+            computed = report.applications[spec.TOTAL_KEY][path[2]]
+            rule, how = "A2", f"{spec.RESULTS_LABEL}各项之和"
+        else:
+            row = _lookup(report.applications, path[1:-1])
+            parts = " + ".join(f"{c.labels[-1]} {row[c.key]}" for c in spec.APPLICANT_COLUMNS if c.key != spec.TOTAL_KEY)
+            rule, computed, how = "A3", row[spec.TOTAL_KEY], parts
+        if given != computed:
+            yield _finding(rule, path, f"数据中写的总计为 {given}，但 {how} = {computed}；"
+                           f"请改为 {computed}，或删去这个 total（总计会自动计算）",
+                           {"given": given, "computed": computed})
+
+
+def _lookup(table: dict, keys: tuple) -> Any:
+    for key in keys:
+        table = table[key]
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Plausibility of the tables (warnings)
+
+_TOWNSHIP = re.compile(r"(乡|镇|苏木)(人民政府)?$|街道(办事处)?$")
+_COUNTY = re.compile(r"(县|区|旗)人民政府$")
+_CITY_OR_PROVINCE = re.compile(r"(市|州|盟|地区|省|自治区)人民政府$")
+_NATIONAL = re.compile(r"^(国家|中国|中华人民共和国|国务院)")
+_PLACE = re.compile(r"省|自治区|市|州|盟|县|区|旗")
+
+
+def agency_kind(agency: str) -> str:
+    """What the agency's name says it is: "township" (乡/镇/街道), "county" (县/区 government),
+    "city" (市/州/省 government), "department" (a local department or office) or "other"."""
+    name = re.sub(r"\s", "", agency)
+    if _TOWNSHIP.search(name):
+        return "township"
+    if _COUNTY.search(name):
+        return "county"
+    if _CITY_OR_PROVINCE.search(name):
+        return "city"
+    if not _NATIONAL.match(name) and _PLACE.search(name):
+        return "department"
+    return "other"
+
+
+_KIND_NAMES = {"township": "乡镇（街道）", "county": "县（区）政府", "department": "政府部门"}
+
+
+def check_rules_maker(report: Report) -> Iterator[Problem]:
+    """P1: only 国务院部门, 省级 and 设区的市级 governments make 规章."""
+    kind = agency_kind(report.agency)
+    rules = report.proactive["rules"]
+    if kind not in _KIND_NAMES or not any(rules.values()):
+        return
+    fields = dict(spec.PROACTIVE_2021[0].fields)
+    numbers = "、".join(f"{fields[key]} {value}" for key, value in rules.items())
+    yield _finding("P1", ("proactive", "rules"),
+                   f"“{report.agency}”是{_KIND_NAMES[kind]}，无权制定规章，但规章一行填了 {numbers}；"
+                   f"规章只能由国务院部门、省级人民政府和设区的市级人民政府制定，"
+                   f"本机关制发的文件请填在“行政规范性文件”一行，规章一行填 0", dict(rules))
+
+
+#: A fee at or above this many 万元, written as a whole number, looks like 元.
+FEE_LOOKS_LIKE_YUAN = 10000
+
+
+def check_fee_unit(report: Report) -> Iterator[Problem]:
+    """P2: 行政事业性收费 is in 万元; a whole number ≥ 10000 looks like 元."""
+    fee = report.proactive["fees"]
+    if fee >= FEE_LOOKS_LIKE_YUAN and fee == fee.to_integral_value():
+        in_wan = (fee / 10000).normalize()
+        yield _finding("P2", ("proactive", "fees"),
+                       f"本年收费金额为 {_n(fee)}，单位是万元，即 {_n(fee)} 万元（{_n(in_wan)} 亿元）；"
+                       f"如果是按元填写的，请换算成万元（{_n(fee)} 元 = {_n(fee / 10000)} 万元）",
+                       {"fees": fee})
+
+
+# ---------------------------------------------------------------------------
+# Dates, years and the format cited (warnings)
+
+
+def _chinese_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def check_date(report: Report) -> Iterator[Problem]:
+    """Y1: the 成文日期 falls between 1 January and the deadline of the next year:
+    31 January, or 31 March for a 县级以上人民政府's report (条例 第四十九、五十条)."""
+    if report.date is None:
+        return
+    start = dt.date(report.year + 1, 1, 1)
+    government = agency_kind(report.agency) in ("county", "city")
+    deadline = dt.date(report.year + 1, 3, 31) if government else dt.date(report.year + 1, 1, 31)
+    values = {"date": report.date.isoformat(), "earliest": start.isoformat(), "latest": deadline.isoformat()}
+    if report.date < start:
+        yield _finding("Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 早于统计期结束"
+                       f"（{report.year}年12月31日）；年度报告应在 {_chinese_date(start)} 以后成文", values)
+    elif report.date > deadline:
+        who = "县级以上人民政府的年度报告" if government else "年度报告"
+        yield _finding("Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 晚于 {_chinese_date(deadline)}；"
+                       f"{who}应在 {_chinese_date(deadline)} 前公布，请核对日期", values)
+
+
+def normalize(text: str) -> str:
+    """Text as matched by the checks: NFKC (full-width digits and punctuation folded) and
+    no whitespace (published text puts spaces around numbers: 「17 件」)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _texts(report: Report) -> Iterator[tuple[tuple, str]]:
+    """(key path, text) of the title and of every narrative paragraph, in document order."""
+    yield ("title",), report.title
+    for paragraphs in report.narrative.values():
+        for p in paragraphs:
+            yield p.path, p.heading + p.text
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+
+
+def check_years(report: Report) -> Iterator[Problem]:
+    """Y2: no year later than the report year + 1; Y3: the title's year is the report year."""
+    title_years = _YEAR.findall(normalize(report.title))
+    if title_years and int(title_years[0]) != report.year:
+        yield _finding("Y3", ("title",), f"标题中的年份是 {title_years[0]} 年，报告年度是 {report.year} 年；"
+                       f"是否沿用了其他年度的报告？请改正标题或 year",
+                       {"title_year": int(title_years[0]), "year": report.year})
+    latest = report.year + 1
+    for path, text in _texts(report):
+        later = sorted({int(y) for y in _YEAR.findall(normalize(text)) if int(y) > latest})
+        if later:
+            shown = "、".join(f"{y}年" for y in later)
+            yield _finding("Y2", path, f"出现了 {shown}，晚于报告年度的次年（{latest}年）；"
+                           f"是否沿用了其他年度的材料，或年份写错了？",
+                           {"years": later, "year": report.year})
+
+
+_NOTICE_2019 = re.compile(r"[〔\[(【]2019[〕\])】]60号")
+
+
+def check_cited_format(report: Report) -> Iterator[Problem]:
+    """F1: a 2021-format report does not cite the 2019 notice as its format."""
+    if report.format < spec.FORMAT_2021:
+        return
+    for path, text in _texts(report):
+        if _NOTICE_2019.search(normalize(text)):
+            yield _finding("F1", path, f"引用了 {spec.NOTICE_2019}（2019 年版格式，只适用于 2019、2020 年度报告）；"
+                           f"{report.year} 年度报告应按 {spec.NOTICE_2021} 的格式编制，请改正引用")
+
+
+# ---------------------------------------------------------------------------
+# The sections (warnings)
+
+_NOTHING = {"", "无", "暂无", "没有", "无问题", "暂无问题", "无相关问题", "不存在", "略"}
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def _section_text(report: Report, key: str) -> str:
+    return "".join(p.heading + p.text for p in report.narrative[key])
+
+
+def check_sections(report: Report) -> Iterator[Problem]:
+    """S1: 五 is there and not just 「无」; S2: 六 mentions 信息处理费 (2021 on);
+    S3: 一 covers its five topics."""
+    problems = _PUNCTUATION.sub("", normalize(_section_text(report, "problems")))
+    if problems in _NOTHING:
+        written = "缺失" if not problems else f"只写了“{problems}”"
+        yield _finding("S1", ("problems",), f"{written}；应写明本年度政府信息公开工作存在的主要问题和改进措施"
+                       f"（通常还有上年度问题的整改情况）")
+    if report.year >= spec.FIRST_YEAR_2021_FORMAT and "信息处理费" not in normalize(_section_text(report, "other_matters")):
+        yield _finding("S2", ("other_matters",), "没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费"
+                       "管理办法》收取信息处理费的情况，没有收取的写“本年度未收取信息处理费。”")
+    yield from _check_topics(report)
+
+
+def _check_topics(report: Report) -> Iterator[Problem]:
+    paragraphs = report.narrative["overview"]
+    headings = [normalize(p.heading) for p in paragraphs if p.kind != "body"]
+    where = headings or [normalize(p.text) for p in paragraphs]
+    missing = [topic for topic, words in spec.OVERVIEW_TOPICS
+               if not any(word in text for word in words for text in where)]
+    if missing:
+        all_topics = "、".join(topic for topic, _ in spec.OVERVIEW_TOPICS)
+        yield _finding("S3", ("overview",), f"缺少{'、'.join(missing)}方面的内容；总体情况应分述{all_topics}"
+                       f"五个方面（每个方面一个小标题：- title: … text: …）", {"missing": missing})
+
+
+# ---------------------------------------------------------------------------
+# Numbers stated in the narrative against the tables (warnings)
+
+#: a clause: no sentence or clause punctuation, no digits (after NFKC: ，→, ；→; ：→:)
+_GAP = r"[^。;,:!?\d]{0,%d}?"
+_NUMBER = r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
+_CASE = r"(?:件|起|宗|例)"
+
+
+
+
+def _cell(report: Report, *path: str) -> int:
+    return _lookup({"applications": report.applications, "reviews": report.reviews}, path)
+
+
+#: One side of a comparison: the table's number, how it is named, the cells it adds up.
+Side = tuple[int, str, tuple[tuple[str, ...], ...]]
+
+
+def _apps_total(report: Report, *rows: str) -> Side:
+    cells = tuple((_APPS, row, spec.TOTAL_KEY) for row in rows)
+    name = " + ".join(field_label(c) for c in cells)
+    return sum(_cell(report, *c) for c in cells), name, cells
+
+
+def _reviews_total(report: Report, *groups: str) -> Side:
+    cells = tuple(("reviews", g, spec.TOTAL_KEY) for g in groups)
+    name = " + ".join(field_label(c) for c in cells)
+    return sum(_cell(report, *c) for c in cells), name, cells
+
+
+_LITIGATION = tuple(g.key for g in spec.REVIEW_GROUPS if g.key != "reconsideration")
+_NONE = r"(?:没有发生|未发生|未出现|未收到|未接到|未受理|没有|无)"
+
+#: (rule, what the text says, the table numbers it may mean: the first is the usual one)
+_CLAIMS: tuple[tuple[str, re.Pattern, Callable[[Report, re.Match], list[Side]]], ...] = (
+    ("N1", re.compile(r"(?P<kw>新收|收到|受理|接收|接到)" + _GAP % 16 + r"申请" + _GAP % 4 + _NUMBER + r"件"),
+     lambda r, m: [_apps_total(r, "received")] + (
+         [] if m["kw"] == "新收" else [_apps_total(r, "received", "carried_over")])),
+    ("N1", re.compile(_NONE + _GAP % 8 + r"(?:依申请公开|公开申请)"),
+     lambda r, m: [_apps_total(r, "received")]),
+    ("N2", re.compile(r"(?:上一?年度?)结转" + _GAP % 10 + _NUMBER + r"件"),
+     lambda r, m: [_apps_total(r, "carried_over")]),
+    ("N3", re.compile(r"(?<!不)予以公开(?P<part>(?:及|和|与|、)?部分公开)?" + _GAP % 6 + _NUMBER + r"件"),
+     lambda r, m: [_apps_total(r, "granted", "partially_granted") if m["part"] else _apps_total(r, "granted")]),
+    ("N4", re.compile(r"(?:办结|答复|办理完毕|处理完毕)" + _GAP % 6 + _NUMBER + r"件"),
+     lambda r, m: [_apps_total(r, spec.TOTAL_KEY)]),
+    ("N5", re.compile(r"结转(?:至|到)?(?:下一?年度?|(?:19|20)\d\d年度?)" + _GAP % 10 + _NUMBER + r"件"),
+     lambda r, m: [_apps_total(r, "carried_forward")]),
+    ("N5", re.compile(_NUMBER + r"件" + _GAP % 8 + r"(?:结转|顺延|转入)(?:至|到)?(?:下一?年|(?:19|20)\d\d年)"),
+     lambda r, m: [_apps_total(r, "carried_forward")]),
+    ("N6", re.compile(r"行政复议" + _GAP % 8 + _NUMBER + _CASE),
+     lambda r, m: [_reviews_total(r, "reconsideration")]),
+    ("N6", re.compile(_NONE + _GAP % 12 + r"行政复议"),
+     lambda r, m: [_reviews_total(r, "reconsideration")]),
+    ("N7", re.compile(r"行政诉讼" + _GAP % 8 + _NUMBER + _CASE),
+     lambda r, m: [_reviews_total(r, *_LITIGATION)]),
+    ("N7", re.compile(_NONE + _GAP % 16 + r"行政诉讼"),
+     lambda r, m: [_reviews_total(r, *_LITIGATION)]),
+)
+_OTHER_YEAR_WORDS = re.compile(r"上一?年|去年|同比|前年")
+
+
+def _about_another_year(text: str, start: int, year: int) -> bool:
+    """True when the sentence before `start` puts the claim in another year
+    (「2021年受理申请10件」 in a 2022 report, 「较上年……」)."""
+    sentence = re.split(r"[。;!?]", text[:start])[-1]
+    years = _YEAR.findall(sentence)
+    if years and int(years[-1]) != year:
+        return True
+    return bool(_OTHER_YEAR_WORDS.search(sentence.split(",")[-1]))
+
+
+def _narrative(report: Report) -> Iterator[tuple[tuple, str]]:
+    for paragraphs in report.narrative.values():
+        for p in paragraphs:
+            yield p.path, normalize(p.heading + p.text)
+
+
+def check_narrative_numbers(report: Report) -> Iterator[Problem]:
+    """N1–N7: a number the narrative states agrees with the table."""
+    seen = set()
+    for path, text in _narrative(report):
+        for rule, pattern, sides_of in _CLAIMS:
+            for m in pattern.finditer(text):
+                if _about_another_year(text, m.start(), report.year):
+                    continue
+                stated = int(m["n"].replace(",", "")) if "n" in pattern.groupindex else 0
+                sides = sides_of(report, m)
+                if any(value == stated for value, _, _ in sides) or (rule, path, m.group(0)) in seen:
+                    continue
+                seen.add((rule, path, m.group(0)))
+                value, name, cells = sides[0]
+                also = "".join(f"，{n} 为 {v}" for v, n, _ in sides[1:] if v != value)
+                labels = (field_label(path),) + tuple(field_label(c) for c in cells)
+                yield _finding(rule, path, f"正文写“{m.group(0)}”，但表格中 {name} 为 {value}{also}；"
+                               f"请核对正文或表格，使两者一致", {"text": stated, "table": value}, labels)
+
+
+_ALL_UPHELD = re.compile(r"(?:均|全部|都|皆)(?:已|获|被|予以|得到|获得)*维持")
+
+
+def check_all_upheld(report: Report) -> Iterator[Problem]:
+    """N8: 「均获维持」 while some case was 纠正, 其他结果 or still 尚未审结."""
+    others = {(g.key, key): report.reviews[g.key][key] for g in spec.REVIEW_GROUPS
+              for key in spec.REVIEW_KEYS if key != "upheld" and report.reviews[g.key][key]}
+    if not others:
+        return
+    shown = "、".join(f"{field_label(('reviews',) + cell)} {n} 件" for cell, n in others.items())
+    for path, text in _narrative(report):
+        m = _ALL_UPHELD.search(text)
+        if m:
+            labels = (field_label(path),) + tuple(field_label(("reviews",) + cell) for cell in others)
+            yield _finding("N8", path, f"正文写“{m.group(0)}”，但表格四中有 {shown}；请改正正文的说法",
+                           {".".join(cell): n for cell, n in others.items()}, labels)
+
+
+# ---------------------------------------------------------------------------
+# Against last year's report (warnings, with --previous)
+
+#: Sections this similar to last year's are 雷同 (copied).
+SIMILARITY_LIMIT = 0.8
+#: Sections shorter than this (in characters) are not compared: 「本年度未收取信息处理费。」
+#: is rightly the same every year.
+SIMILARITY_MIN_LENGTH = 100
+
+
+def check_previous(report: Report, previous: Report) -> Iterator[Problem]:
+    """C1–C3 and S4: this year's report against last year's."""
+    if previous.year != report.year - 1:
+        yield _finding("C3", ("year",), f"上年数据文件的报告年度是 {previous.year} 年，本报告是 {report.year} 年，"
+                       f"应为 {report.year - 1} 年；跨年核对未进行，请给出 {report.year - 1} 年度的数据文件",
+                       {"previous_year": previous.year, "year": report.year})
+        return
+    for column in spec.APPLICANT_COLUMNS:
+        if column.key == spec.TOTAL_KEY:
+            continue
+        now = report.applications["carried_over"][column.key]
+        then = previous.applications["carried_forward"][column.key]
+        if now != then:
+            path = (_APPS, "carried_over", column.key)
+            before = f"{previous.year}年度报告 " + field_label((_APPS, "carried_forward", column.key))
+            yield _finding("C1", path, f"本年 {_ROW_NAMES['carried_over']} 为 {now}，但{before} 为 {then}；"
+                           f"上年结转下年度的申请应在本年“上年结转”中列出，请核对",
+                           {"carried_over": now, "previous_carried_forward": then},
+                           (field_label(path), before))
+    for row_key, _ in spec.PROACTIVE_2021[0].rows:
+        now, then = report.proactive[row_key], previous.proactive[row_key]
+        expected = then["in_force"] + now["issued"] - now["repealed"]
+        if now["in_force"] != expected:
+            yield _finding("C2", ("proactive", row_key, "in_force"),
+                           f"现行有效件数为 {now['in_force']}，按上年现行有效 {then['in_force']} + 本年制发 "
+                           f"{now['issued']} − 本年废止 {now['repealed']} 应为 {expected}；请核对这三个数",
+                           {"in_force": now["in_force"], "previous_in_force": then["in_force"],
+                            "issued": now["issued"], "repealed": now["repealed"], "expected": expected})
+    for key, label in spec.NARRATIVE_FIELDS:
+        if key == ("preamble",):
+            continue  # the legal basis and the contact are rightly the same every year
+        name = ".".join(key)
+        ratio = similarity(_section_text(report, name), _section_text(previous, name))
+        if ratio is not None and ratio >= SIMILARITY_LIMIT:
+            yield _finding("S4", key, f"与{previous.year}年度报告的同一部分相似度为 {int(ratio * 100)}%（雷同）；"
+                           f"请按本年度的实际工作重写", {"similarity": round(ratio, 2)})
+
+
+def similarity(text: str, other: str) -> Optional[float]:
+    """How alike two texts are (0–1, by characters), or None when either is too short to tell."""
+    a, b = normalize(text), normalize(other)
+    if min(len(a), len(b)) < SIMILARITY_MIN_LENGTH:
+        return None
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+#: The checks of one report, in the order of the rules.
+CHECKS: tuple[Check, ...] = (
+    check_balance, check_given_totals, check_narrative_numbers, check_all_upheld,
+    check_rules_maker, check_fee_unit, check_date, check_years, check_cited_format, check_sections,
+)

@@ -1,0 +1,67 @@
+"""The catalogue of checks: every finding the tool can report has a stable rule id here.
+
+The ids are a public interface (other tools read them from ``make-report check --format
+json``): never renumber one. The README's rule table is checked against this catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
+
+from .errors import ERROR, WARNING, Problem
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    #: what the rule asks for, in one Chinese line
+    title: str
+
+    def problem(self, path: str, labels: tuple[str, ...], message: str,
+                values: Optional[Mapping[str, Any]] = None) -> Problem:
+        return Problem(path, labels, message, self.severity, self.id, dict(values or {}))
+
+
+_RULES = (
+    # The data file itself
+    Rule("D1", ERROR, "数据文件能读取，键名、类型和必填项符合数据格式"),
+    Rule("V1", ERROR, "每个计数都是非负整数"),
+    Rule("V2", ERROR, "行政事业性收费金额是非负数（单位：万元）"),
+    Rule("T1", WARNING, "没有空段落（空段落不输出）"),
+    Rule("T2", WARNING, "正文没有 XML 不允许的控制字符（已删除）"),
+    # 勾稽关系 (official-format.md §5)
+    Rule("A1", ERROR, "三：每列 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理"),
+    Rule("A2", ERROR, "三：数据中写出的（七）总计 = 三、本年度办理结果各项之和"),
+    Rule("A3", ERROR, "三：数据中写出的每行总计 = 各类申请人之和"),
+    Rule("B1", ERROR, "四：数据中写出的总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"),
+    # Cross-year (--previous)
+    Rule("C1", WARNING, "跨年：本年 二、上年结转 = 上年 四、结转下年度继续办理（每列）"),
+    Rule("C2", WARNING, "跨年：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数"),
+    Rule("C3", WARNING, "跨年：上年数据文件的报告年度 = 本报告年度 − 1"),
+    # Narrative against the tables
+    Rule("N1", WARNING, "正文中的收到（新收、受理）申请件数与表格三一致"),
+    Rule("N2", WARNING, "正文中的上年结转件数与表格三一致"),
+    Rule("N3", WARNING, "正文中的予以公开（及部分公开）件数与表格三一致"),
+    Rule("N4", WARNING, "正文中的办结（答复）件数与表格三（七）总计一致"),
+    Rule("N5", WARNING, "正文中的结转下年度件数与表格三一致"),
+    Rule("N6", WARNING, "正文中的行政复议件数与表格四一致"),
+    Rule("N7", WARNING, "正文中的行政诉讼件数与表格四一致"),
+    Rule("N8", WARNING, "正文说「均获维持」时，表格四没有纠正、其他结果或尚未审结的案件"),
+    # Plausibility of the tables
+    Rule("P1", WARNING, "乡镇、街道、县区政府和部门的规章栏为 0（规章只能由国务院部门、省级和设区的市级政府制定）"),
+    Rule("P2", WARNING, "行政事业性收费以万元填写（≥ 10000 的整数像是以元填写）"),
+    # Dates, years, the format cited
+    Rule("Y1", WARNING, "成文日期在次年 1 月 1 日至 1 月 31 日之间（县级以上人民政府至 3 月 31 日）"),
+    Rule("Y2", WARNING, "标题和正文中的年份不晚于报告年度的次年"),
+    Rule("Y3", WARNING, "标题中的年份与报告年度一致"),
+    Rule("F1", WARNING, "2021 年度起的报告不引用已废止的国办公开办函〔2019〕60号"),
+    # The sections
+    Rule("S1", WARNING, "五、存在的主要问题及改进情况 不缺失、不只写「无」"),
+    Rule("S2", WARNING, "六、其他需要报告的事项 说明信息处理费的收取情况（2021 年度起）"),
+    Rule("S3", WARNING, "一、总体情况 涵盖五个方面：主动公开、依申请公开、政府信息管理、平台建设、监督保障"),
+    Rule("S4", WARNING, "跨年：各章节正文与上年报告的相似度低于 80%（不雷同）"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import yaml
+from click.testing import CliRunner
+
 from xxgk_report import api
 from xxgk_report.cli import main
+from xxgk_report.rules import RULES
 
 from . import docx_reader as dr
 from .conftest import ROOT
@@ -38,3 +42,21 @@ def test_readme_data_example_renders(write_data):
 def test_every_command_is_documented():
     for name in main.commands:
         assert f"make-report {name}" in README
+
+
+def test_readme_lists_every_rule_as_declared():
+    rows = [line for line in README.splitlines() if re.match(r"\| [A-Z]\d \|", line)]
+    assert rows == [f"| {r.id} | {r.severity} | {r.title} |" for r in RULES.values()]
+
+
+def test_readme_check_example_is_what_check_prints(tmp_path):
+    text = next(b for b in _blocks("text") if b.startswith("$ make-report check"))
+    lines = text.strip().splitlines()
+    data = dict(year=2023, agency="洪泽区人民政府", reviews={
+        "reconsideration": {"upheld": 10, "corrected": 1, "total": 0},
+        "litigation_after_reconsideration": {"upheld": 5, "total": 0}})
+    path = tmp_path / "2023.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)], prog_name="make-report")
+    errors = [line for line in result.stdout.splitlines() if line.startswith("错误")]
+    assert errors == lines[1:3]

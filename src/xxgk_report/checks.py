@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from . import spec
 from .errors import Problem
-from .model import Paragraph, Report, field_label, format_path
+from .model import Report, field_label, format_path
 from .rules import RULES
 
 Check = Callable[[Report], Iterator[Problem]]
@@ -430,7 +430,7 @@ def check_previous(report: Report, previous: Report) -> Iterator[Problem]:
                            f"{now['issued']} − 本年废止 {now['repealed']} 应为 {expected}；请核对这三个数",
                            {"in_force": now["in_force"], "previous_in_force": then["in_force"],
                             "issued": now["issued"], "repealed": now["repealed"], "expected": expected})
-    for key, label in spec.NARRATIVE_FIELDS:
+    for key, _ in spec.NARRATIVE_FIELDS:
         if key == ("preamble",):
             continue  # the legal basis and the contact are rightly the same every year
         name = ".".join(key)

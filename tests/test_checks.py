@@ -124,6 +124,13 @@ def test_b1_review_total(base):
     assert only(findings, "N8").severity == WARNING  # 「均获维持」 while 1 case is pending
 
 
+def test_blank_total_is_an_error(base):
+    base["reviews"]["reconsideration"]["total"] = None  # a blank 总计 cell copied from a published report
+    finding = only(api.check(base))
+    assert (finding.rule, finding.path) == ("V1", "reviews.reconsideration.total")
+    assert finding.message.startswith("总计为空")
+
+
 def test_given_totals_that_agree_pass(base):
     base["applications"]["received"]["total"] = 6
     base["applications"]["total"] = {"natural": 5, "business": 1, "total": 6}
@@ -237,6 +244,7 @@ PASSING = [
     "结转下年度1件；行政复议1件；行政诉讼1件。",
     "收到申请 6 件",  # spaces as published PDFs print them
     "收到申请６件",  # full-width digits
+    "行政复议案件较上年减少2件。",  # a change, not a count
 ]
 
 

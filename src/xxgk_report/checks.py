@@ -336,6 +336,8 @@ _CLAIMS: tuple[tuple[str, re.Pattern, Callable[[Report, re.Match], list[Side]]],
      lambda r, m: [_reviews_total(r, *_LITIGATION)]),
 )
 _OTHER_YEAR_WORDS = re.compile(r"上一?年|去年|同比|前年")
+#: A number that is a change, not a count: 「行政复议案件较上年减少2件」
+_CHANGE = re.compile(r"较|同比|环比|增加|减少|增长|下降|上升")
 
 
 def _about_another_year(text: str, start: int, year: int) -> bool:
@@ -360,7 +362,7 @@ def check_narrative_numbers(report: Report) -> Iterator[Problem]:
     for path, text in _narrative(report):
         for rule, pattern, sides_of in _CLAIMS:
             for m in pattern.finditer(text):
-                if _about_another_year(text, m.start(), report.year):
+                if _about_another_year(text, m.start(), report.year) or _CHANGE.search(m.group(0)):
                     continue
                 stated = int(m["n"].replace(",", "")) if "n" in pattern.groupindex else 0
                 sides = sides_of(report, m)

@@ -191,9 +191,16 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
 # --- tables -----------------------------------------------------------------
 
 
+#: A `total` that the data file leaves out (unlike `total: null`, a blank cell).
+_ABSENT = object()
+
+
 def _given_total(given: Any, path: tuple, c: _Collector) -> None:
     """Keep a `total` written in the data, for the checks to compare with the computed one."""
+    if given is _ABSENT:
+        return
     if given is None:
+        c.add(path, "总计为空（已公布报告中的空白格？）；请删去 total（总计会自动计算），或填写数字", "V1")
         return
     before = len(c.problems)
     value = _count(given, path, c)
@@ -206,7 +213,7 @@ def _applicant_row(value: Any, path: tuple, c: _Collector) -> tuple[dict[str, in
     allowed = tuple(col.key for col in spec.APPLICANT_COLUMNS)
     row = _mapping(value, path, allowed, c)
     counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.APPLICANT_KEYS}
-    return counts, row.get(spec.TOTAL_KEY)
+    return counts, row.get(spec.TOTAL_KEY, _ABSENT)
 
 
 def _application_tree(fmt: spec.FormatSpec) -> dict[str, Any]:
@@ -248,7 +255,7 @@ def _result_totals(raw: Any, rows: dict, fmt: spec.FormatSpec, c: _Collector) ->
     for column in spec.APPLICANT_COLUMNS:
         keys = spec.APPLICANT_KEYS if column.key == spec.TOTAL_KEY else (column.key,)
         totals[column.key] = sum(rows[r.path][k] for r in fmt.result_rows for k in keys)
-        _given_total(given.get(column.key), path + (column.key,), c)
+        _given_total(given.get(column.key, _ABSENT), path + (column.key,), c)
     return totals
 
 
@@ -272,7 +279,7 @@ def _validate_reviews(raw: Any, c: _Collector) -> dict[str, dict[str, int]]:
         row = _mapping(data.get(group.key), path, allowed, c)
         counts = {key: _count(row.get(key, 0), path + (key,), c) for key in spec.REVIEW_KEYS}
         counts[spec.TOTAL_KEY] = sum(counts.values())
-        _given_total(row.get(spec.TOTAL_KEY), path + (spec.TOTAL_KEY,), c)
+        _given_total(row.get(spec.TOTAL_KEY, _ABSENT), path + (spec.TOTAL_KEY,), c)
         result[group.key] = counts
     return result
 

@@ -196,8 +196,23 @@ def test_s4_nearly_the_same_is_named_with_its_similarity(base, last):
     text = base["problems"][0]
     last["problems"] = [text.replace("一是", "首先").replace("二是", "其次"), base["problems"][1]]
     finding = only(api.check(base, previous=last))
-    assert finding.rule == "S4" and 0.8 <= finding.values["similarity"] < 1
-    assert f"相似度为 {int(finding.values['similarity'] * 100)}%" in finding.message or "相似度为 9" in finding.message
+    percent = finding.values["similarity_percent"]
+    assert finding.rule == "S4" and 80 <= percent < 100
+    assert finding.message.startswith(f"与2022年度报告的同一部分相似度为 {percent}%（雷同）")
+
+
+def test_s4_last_years_text_with_this_years_figures_is_the_same(base, last):
+    last["problems"] = [p.replace("2023", "2022").replace("三是", "三是（共3项）") for p in base["problems"]]
+    base["problems"] = [p.replace("三是", "三是（共5项）") for p in base["problems"]]
+    assert only(api.check(base, previous=last)).values == {"similarity_percent": 100}
+
+
+def test_s4_rewritten_text_passes(base, last):
+    last["problems"] = ["上一年度的主要问题是栏目更新不及时、政策解读偏少、依申请公开答复不够规范。"
+                        "为此，我们建立了栏目更新台账，每月通报一次；邀请科室负责人参加解读；"
+                        "统一了答复书模板，并组织全体工作人员集中学习《条例》和典型案例。"]
+    assert api.check(base, previous=last) == []
+    assert similarity(base["problems"][0] + base["problems"][1], last["problems"][0]) < 0.3
 
 
 def test_s4_short_sections_are_not_compared():

@@ -140,6 +140,8 @@ def test_given_totals_that_agree_pass(base):
 
 @pytest.mark.parametrize("value, rule, message", [
     (-1, "V1", "应为非负整数，实际为 -1"),
+    (10**12, "V1", "数字过大：计数最多 12 位，请核对"),
+    pytest.param(10**5000, "V1", "数字过大：计数最多 12 位，请核对", id="5001-digits"),
     ("3", "V1", "应为非负整数，实际为 文字 “3”"),
     (Decimal("1.0"), "V1", "应为非负整数，实际为 1.0"),
 ])
@@ -175,6 +177,20 @@ def test_c2_in_force_continuity(base, last):
     assert (finding.rule, finding.path) == ("C2", "proactive.normative_documents.in_force")
     assert finding.message.startswith("现行有效件数为 6，按上年现行有效 4 + 本年制发 2 − 本年废止 1 应为 5；")
     assert finding.values["expected"] == 5
+
+
+@pytest.mark.parametrize("change, first", [
+    ({"format": 2019}, "错误 D1 format「年报格式」：2019 格式"),  # a 2020 report in the 2019 format
+    ({"proactive": {"licensing": -1}}, "错误 V1 proactive.licensing"),
+])
+def test_c4_previous_that_cannot_be_used_is_a_warning_and_this_year_is_still_checked(base, last, change, first):
+    last.update(change)
+    base["title"] = "某某县某某镇人民政府2021年政府信息公开工作年度报告"
+    findings = api.check(base, previous=last)
+    assert [f.rule for f in findings] == ["Y3", "C4"]
+    c4 = findings[1]
+    assert c4.severity == WARNING and c4.path == "" and c4.values == {"previous_errors": 1}
+    assert c4.message.startswith(f"上年数据文件 （数据） 有 1 处错误，跨年核对未进行；第一处：{first}")
 
 
 def test_c3_previous_must_be_the_year_before(base, last):
@@ -224,19 +240,34 @@ def test_s4_short_sections_are_not_compared():
 # Warnings: the narrative against the tables
 
 NARRATIVE = [
-    # (sentence, rule, stated, table)
+    # (sentence, rule, stated, table) against the base table: 新收 6, 上年结转 1, 予以公开 3,
+    # 部分公开 1, （七）总计 6, 结转 1, 行政复议 1, 行政诉讼 1 (both 维持)
     ("2023年，本镇新收政府信息公开申请7件。", "N1", 7, 6),
     ("全年受理依申请公开 9 件。", "N1", 9, 6),
     ("本年度没有收到政府信息公开申请。", "N1", 0, 6),
+    ("本年度新收申请九件。", "N1", 9, 6),
+    ("本年度共收到各类政府信息公开申请9件次。", "N1", 9, 6),
+    ("本年度政府信息公开申请总数为9件。", "N1", 9, 6),
+    ("本年度收到政府信息公开申请1,006件。", "N1", 1006, 6),
+    ("截至2024年1月20日，本年度共收到政府信息公开申请9件。", "N1", 9, 6),  # a date, not another year
+    ("依据《条例》（2019年修订），全年受理申请9件。", "N1", 9, 6),
+    ("与上年相比，本年度收到申请9件。", "N1", 9, 6),  # 上年 is in another clause
     ("上年结转申请2件。", "N2", 2, 1),
     ("予以公开4件。", "N3", 4, 3),
     ("予以公开和部分公开共5件。", "N3", 5, 4),
+    ("予以公开或部分公开5件。", "N3", 5, 4),
+    ("同意公开5件，部分公开1件。", "N3", 5, 3),
     ("已全部办结，办结７件。", "N4", 7, 6),
     ("结转下年度继续办理2件。", "N5", 2, 1),
+    ("结转至下一年度办理的申请3件。", "N5", 3, 1),
     ("另有3件顺延至下一年度办理。", "N5", 3, 1),
+    ("上年结转的1件已办结、结转下年度3件。", "N5", 3, 1),
     ("发生政府信息公开行政复议2起。", "N6", 2, 1),
+    ("涉及政府信息公开的行政复议有5件。", "N6", 5, 1),
     ("全年未发生政府信息公开行政复议。", "N6", 0, 1),
+    ("行政复议、行政诉讼共3件。", "N6", 3, 2),  # both together
     ("政府信息公开行政诉讼3件。", "N7", 3, 1),
+    ("因政府信息公开被提起行政诉讼3起。", "N7", 3, 1),
     ("没有发生因政府信息公开引起的行政诉讼。", "N7", 0, 1),
 ]
 
@@ -250,6 +281,11 @@ def test_narrative_numbers_against_the_tables(base, sentence, rule, stated, tabl
     assert f"为 {table}" in finding.message and finding.message.startswith("正文写“")
 
 
+def test_none_of_both_kinds_is_two_findings(base):
+    findings = api.check(say(base, "other_matters", "未发生因政府信息公开申请引起的行政复议、行政诉讼案件。信息处理费0元。"))
+    assert [(f.rule, f.values) for f in findings] == [("N6", {"text": 0, "table": 1}), ("N7", {"text": 0, "table": 1})]
+
+
 PASSING = [
     "本镇共收到申请7件（含上年结转1件）。",  # 收到 may count 上年结转 in
     "新收申请6件，予以公开3件，部分公开1件。",
@@ -259,7 +295,26 @@ PASSING = [
     "结转下年度1件；行政复议1件；行政诉讼1件。",
     "收到申请 6 件",  # spaces as published PDFs print them
     "收到申请６件",  # full-width digits
+    "收到政府信息公开申请六件。",
     "行政复议案件较上年减少2件。",  # a change, not a count
+    "本镇2023年度共受理政府信息公开申请6件，同比增加2件，均已按期答复。",
+    # parts of a total are not the total
+    "全年共收到政府信息公开申请6件，其中自然人申请5件，法人或其他组织申请1件。",
+    "本年度收到自然人申请5件、法人或其他组织申请1件。",
+    "本年度通过网络渠道受理申请4件，通过信函渠道受理申请2件。",
+    "本年度收到行政复议申请1件，已依法答复。",
+    "所有申请均在法定期限内答复，逾期答复0件。",
+    "其中延期答复2件，均在延长期限内办结。",
+    "在政务服务平台答复网民留言36件，办结率100%。",
+    "全年办结政务热线工单150件。",
+    "本年度共受理群众来信来访及政府信息公开申请12件。",
+    "主动公开方面，按规定予以公开政策文件12件、人事信息8条。",
+    "行政复议、行政诉讼共2件，均获维持。",
+    # 「没有……」 about something else
+    "全年未出现依申请公开超期答复的情况。",
+    "全年未发生因政府信息公开被行政复议纠错的情况。",
+    "依法依规做好行政复议应诉工作，未出现行政诉讼败诉情况。",
+    "加强对可能引发行政复议、行政诉讼的申请件的研判。",
 ]
 
 
@@ -273,6 +328,13 @@ def test_narrative_in_headings_and_run_in_text_is_read(base):
     finding = only(api.check(base))
     assert (finding.rule, finding.path) == ("N6", "overview[4]")
     assert finding.labels == ("一、总体情况 / 第5项", "行政复议 / 总计")
+
+
+@pytest.mark.parametrize("words", ["均获维持", "均维持", "均为维持", "全部维持"])
+def test_n8_phrasings(base, words):
+    base["reviews"]["litigation"] = {"pending": 1}
+    base["overview"][4]["text"] = f"政府信息公开行政复议1件，行政诉讼1件，{words}。"
+    assert only(api.check(base)).rule == "N8"
 
 
 def test_n8_all_upheld_while_cases_are_not(base):
@@ -298,6 +360,8 @@ def test_n8_all_upheld_while_cases_are_not(base):
     ("某某自治县人民政府", "county"),
     ("淮安市人民政府", "city"),
     ("江苏省人民政府", "city"),
+    ("某某县某某镇政府", "township"),
+    ("某某县政府", "county"),
     ("淮安市人民政府办公室", "department"),
     ("某某市某某区数据局", "department"),
     ("江苏省教育厅", "department"),
@@ -363,11 +427,23 @@ def test_y1_passes_inside_the_window(base, agency, date):
 
 
 def test_y2_year_later_than_the_next(base):
-    base["problems"].append("2026年前完成全部整改，2024年开展回头看。")
+    base["problems"].append("2026年，本镇完成全部整改，2024年开展回头看。")
     finding = only(api.check(base))
     assert (finding.rule, finding.path) == ("Y2", "problems[2]")
     assert finding.message.startswith("出现了 2026年，晚于报告年度的次年（2024年）")
     assert finding.values == {"years": [2026], "year": 2023}
+
+
+@pytest.mark.parametrize("sentence", [
+    "到2025年，基本建成全覆盖的政务公开标准体系。",
+    "2026年前完成全部整改。",
+    "对照2035年远景目标纲要推进工作。",
+    "落实三年行动计划（2024—2026年）。",
+    "2024年开展回头看。",
+])
+def test_y2_passes_targets_and_plans(base, sentence):
+    base["problems"].append(sentence)
+    assert api.check(base) == []
 
 
 def test_y3_title_year(base):
@@ -385,8 +461,10 @@ def test_f1_citing_the_2019_format(base, citation):
     assert "国办公开办函〔2021〕30号" in finding.message
 
 
-def test_f1_passes_the_2021_notice(base):
-    base["preamble"] = ["本报告按照国办公开办函〔2021〕30号要求编制。"]
+@pytest.mark.parametrize("text", ["本报告按照国办公开办函〔2021〕30号要求编制。",
+                                  "根据《某某县人民政府办公室关于……的通知》（某政办发〔2019〕60号）。"])
+def test_f1_passes_the_2021_notice_and_other_documents(base, text):
+    base["preamble"] = [text]
     assert api.check(base) == []
 
 
@@ -394,7 +472,8 @@ def test_f1_passes_the_2021_notice(base):
 # Warnings: the sections
 
 
-@pytest.mark.parametrize("problems, shown", [(None, "缺失"), (["无。"], "只写了“无”"), (["暂无"], "只写了“暂无”")])
+@pytest.mark.parametrize("problems, shown", [(None, "缺失"), (["无。"], "只写了“无”"), (["暂无"], "只写了“暂无”"),
+                                             (["本年度无。"], "只写了“本年度无”"), (["无明显问题。"], "只写了“无明显问题”")])
 def test_s1_problems_missing_or_none(base, problems, shown):
     if problems is None:
         del base["problems"]

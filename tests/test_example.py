@@ -20,7 +20,7 @@ def test_table_keys_are_commented_with_their_official_labels():
     for row in spec.APPLICATION_ROWS_2021:
         if row.computed:
             continue
-        line = next(l for l in text.splitlines() if re.match(rf"\s*{row.path[-1]}:", l) and "natural" in l)
+        line = next(s for s in text.splitlines() if re.match(rf"\s*{row.path[-1]}:", s) and "natural" in s)
         assert row.labels[-1] in line, line
     assert "一、总体情况" in text and labels[("proactive", "fees")].split(" / ")[-1] in text
 

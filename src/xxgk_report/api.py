@@ -20,6 +20,7 @@ from .checks import check_report
 from .errors import DataError, OutputError, Problem, count_errors
 from .model import Report, build_report, load_report
 from .render import DEFAULT_TEMPLATE, render_docx, template_path
+from .rules import RULES
 
 __all__ = ["Report", "Problem", "load_report", "check", "render_report", "build_report_file",
            "default_output", "write_atomic"]
@@ -41,18 +42,34 @@ def _source(report: Report) -> str:
     return str(report.source) if report.source else ""
 
 
+def _checks(report: Report, previous: Optional[Data]) -> list[Problem]:
+    """The checks of `report`; when last year's data cannot be used, a C4 warning instead
+    of the cross-year checks (a 2020 report in the 2019 format, a typo in the file)."""
+    if previous is None:
+        return check_report(report)
+    try:
+        last = _as_report(previous)
+    except DataError as exc:
+        errors = [p for p in exc.problems if p.is_error]
+        where = exc.source or "（数据）"
+        finding = RULES["C4"].problem("", (), f"上年数据文件 {where} 有 {len(errors)} 处错误，跨年核对未进行；"
+                                      f"第一处：{errors[0]}", {"previous_errors": len(errors)})
+        return check_report(report) + [finding]
+    return check_report(report, last)
+
+
 def check(data: Data, previous: Optional[Data] = None) -> list[Problem]:
     """Every finding about a report: errors first, then warnings.
 
     `data` (and `previous`, last year's report for the cross-year rules) is a `Report`, a
     mapping shaped like a data file, or the path of one. A data file that cannot be read
-    or validated gives its own errors; a `previous` one raises `DataError`.
+    or validated gives its own errors; a `previous` one that cannot gives a C4 warning.
     """
     try:
         report = _as_report(data)
     except DataError as exc:
         return sorted(exc.problems, key=lambda p: not p.is_error)
-    return check_report(report, _as_report(previous) if previous is not None else None)
+    return _checks(report, previous)
 
 
 def _template_for(report: Report, template: Optional[str]) -> Path:
@@ -64,7 +81,7 @@ def _template_for(report: Report, template: Optional[str]) -> Path:
 
 def _checked_render(report: Report, template: Optional[str], previous: Optional[Data],
                     draft: bool) -> tuple[bytes, list[Problem]]:
-    findings = check_report(report, _as_report(previous) if previous is not None else None)
+    findings = _checks(report, previous)
     if count_errors(findings) and not draft:
         raise DataError(_source(report), findings)
     return render_docx(report, _template_for(report, template), findings if draft else None), findings

@@ -111,9 +111,9 @@ def _lookup(table: dict, keys: tuple) -> Any:
 # ---------------------------------------------------------------------------
 # Plausibility of the tables (warnings)
 
-_TOWNSHIP = re.compile(r"(乡|镇|苏木)(人民政府)?$|街道(办事处)?$")
-_COUNTY = re.compile(r"(县|区|旗)人民政府$")
-_CITY_OR_PROVINCE = re.compile(r"(市|州|盟|地区|省|自治区)人民政府$")
+_TOWNSHIP = re.compile(r"(乡|镇|苏木)(人民)?(政府)?$|街道(办事处)?$")
+_COUNTY = re.compile(r"(县|区|旗)(人民)?政府$")
+_CITY_OR_PROVINCE = re.compile(r"(市|州|盟|地区|省|自治区)(人民)?政府$")
 _NATIONAL = re.compile(r"^(国家|中国|中华人民共和国|国务院)")
 _PLACE = re.compile(r"省|自治区|市|州|盟|县|区|旗")
 
@@ -206,6 +206,15 @@ def _texts(report: Report) -> Iterator[tuple[tuple, str]]:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+#: A later year that is a target or a plan, not a statement: 「到2025年」, 「2026年前」,
+#: 「2035年远景目标」, 「（2024—2026年）」.
+_TARGET_YEAR = re.compile(r"(?<![截\d])(?:到|至)((?:19|20)\d\d)年|((?:19|20)\d\d)年(?:前|底前|以前|远景|目标)"
+                          r"|(?:19|20)\d\d年?[—–\-~～至到]((?:19|20)\d\d)年")
+
+
+def _later_years(text: str, latest: int) -> list[int]:
+    targets = {int(y) for groups in _TARGET_YEAR.findall(text) for y in groups if y}
+    return sorted({int(y) for y in _YEAR.findall(text) if int(y) > latest and int(y) not in targets})
 
 
 def check_years(report: Report) -> Iterator[Problem]:
@@ -217,7 +226,7 @@ def check_years(report: Report) -> Iterator[Problem]:
                        {"title_year": int(title_years[0]), "year": report.year})
     latest = report.year + 1
     for path, text in _texts(report):
-        later = sorted({int(y) for y in _YEAR.findall(normalize(text)) if int(y) > latest})
+        later = _later_years(normalize(text), latest)
         if later:
             shown = "、".join(f"{y}年" for y in later)
             yield _finding("Y2", path, f"出现了 {shown}，晚于报告年度的次年（{latest}年）；"
@@ -225,7 +234,7 @@ def check_years(report: Report) -> Iterator[Problem]:
                            {"years": later, "year": report.year})
 
 
-_NOTICE_2019 = re.compile(r"[〔\[(【]2019[〕\])】]60号")
+_NOTICE_2019 = re.compile(r"国办公开办函[〔\[(【]?2019[〕\])】]?60号")
 
 
 def check_cited_format(report: Report) -> Iterator[Problem]:
@@ -241,8 +250,9 @@ def check_cited_format(report: Report) -> Iterator[Problem]:
 # ---------------------------------------------------------------------------
 # The sections (warnings)
 
-_NOTHING = {"", "无", "暂无", "没有", "无问题", "暂无问题", "无相关问题", "不存在", "略"}
+_NOTHING = {"", "无", "暂无", "没有", "无问题", "暂无问题", "无相关问题", "无明显问题", "不存在", "略", "无此项", "无此情况"}
 _PUNCTUATION = re.compile(r"[\W_]+")
+_THIS_YEAR = re.compile(r"^(?:本年度|本年|今年|全年)")
 
 
 def _section_text(report: Report, key: str) -> str:
@@ -253,7 +263,7 @@ def check_sections(report: Report) -> Iterator[Problem]:
     """S1: 五 is there and not just 「无」; S2: 六 mentions 信息处理费 (2021 on);
     S3: 一 covers its five topics."""
     problems = _PUNCTUATION.sub("", normalize(_section_text(report, "problems")))
-    if problems in _NOTHING:
+    if _THIS_YEAR.sub("", problems) in _NOTHING:
         written = "缺失" if not problems else f"只写了“{problems}”"
         yield _finding("S1", ("problems",), f"{written}；应写明本年度政府信息公开工作存在的主要问题和改进措施"
                        f"（通常还有上年度问题的整改情况）")
@@ -278,12 +288,33 @@ def _check_topics(report: Report) -> Iterator[Problem]:
 # ---------------------------------------------------------------------------
 # Numbers stated in the narrative against the tables (warnings)
 
-#: a clause: no sentence or clause punctuation, no digits (after NFKC: ，→, ；→; ：→:)
-_GAP = r"[^。;,:!?\d]{0,%d}?"
-_NUMBER = r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
+#: Words that may stand between a keyword and its number: 「受理（政府信息公开）申请（共）17件」.
+#: A closed list on purpose: 「收到自然人申请5件」 or 「予以公开政策文件12件」 is not the table's total.
+_FILL = r"(?:共计|合计|总计|累计|共|计|为|了|有|的|各类|政府信息公开|政府信息|信息公开|依申请公开|依)*"
+#: A count: digits (「3,119」, full-width digits are folded by NFKC) or a Chinese numeral (「两」).
+_NUMBER = r"(?<![\d,.])(?P<n>\d{1,3}(?:,\d{3})+(?!\d)|\d{1,12}(?!\d)|[零一二两三四五六七八九十]{1,3})"
 _CASE = r"(?:件|起|宗|例)"
+#: The end of a clause: what a 「没有……」 statement must reach, so that 「未出现依申请公开超期答复」
+#: is not read as 「没有依申请公开」.
+_END = r"(?:的?(?:情况|事项|案件|现象))?(?=[。;,、:!?)]|$)"
+_NONE = r"(?:没有发生|未发生|未出现|未收到|未接到|未受理|没有|未有|无)(?:收到|接到|受理|发生|出现)?"
+_CAUSED = r"(?:因政府信息公开(?:工作|申请)?(?:引起|引发|产生)的)?(?:政府信息公开)?"
+_BOTH = r"(?:、|和|及|与|或)"
+_NOT_AFTER_RECONSIDERATION = "".join(f"(?<!行政复议{c})" for c in "、和及与或")
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+def _count_of(text: str) -> Optional[int]:
+    """「3,119」 → 3119, 「两」 → 2, 「十二」 → 12, 「二十」 → 20; None if not a number."""
+    if text[0].isdigit():
+        return int(text.replace(",", ""))
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
 def _cell(report: Report, *path: str) -> int:
@@ -306,48 +337,60 @@ def _reviews_total(report: Report, *groups: str) -> Side:
     return sum(_cell(report, *c) for c in cells), name, cells
 
 
-_LITIGATION = tuple(g.key for g in spec.REVIEW_GROUPS if g.key != "reconsideration")
-_NONE = r"(?:没有发生|未发生|未出现|未收到|未接到|未受理|没有|无)"
+_GROUPS = tuple(g.key for g in spec.REVIEW_GROUPS)
+_LITIGATION = _GROUPS[1:]
 
-#: (rule, what the text says, the table numbers it may mean: the first is the usual one)
-_CLAIMS: tuple[tuple[str, re.Pattern, Callable[[Report, re.Match], list[Side]]], ...] = (
-    ("N1", re.compile(r"(?P<kw>新收|收到|受理|接收|接到)" + _GAP % 16 + r"申请" + _GAP % 4 + _NUMBER + r"件"),
-     lambda r, m: [_apps_total(r, "received")] + (
-         [] if m["kw"] == "新收" else [_apps_total(r, "received", "carried_over")])),
-    ("N1", re.compile(_NONE + _GAP % 8 + r"(?:依申请公开|公开申请)"),
-     lambda r, m: [_apps_total(r, "received")]),
-    ("N2", re.compile(r"(?:上一?年度?)结转" + _GAP % 10 + _NUMBER + r"件"),
-     lambda r, m: [_apps_total(r, "carried_over")]),
-    ("N3", re.compile(r"(?<!不)予以公开(?P<part>(?:及|和|与|、)?部分公开)?" + _GAP % 6 + _NUMBER + r"件"),
-     lambda r, m: [_apps_total(r, "granted", "partially_granted") if m["part"] else _apps_total(r, "granted")]),
-    ("N4", re.compile(r"(?:办结|答复|办理完毕|处理完毕)" + _GAP % 6 + _NUMBER + r"件"),
-     lambda r, m: [_apps_total(r, spec.TOTAL_KEY)]),
-    ("N5", re.compile(r"结转(?:至|到)?(?:下一?年度?|(?:19|20)\d\d年度?)" + _GAP % 10 + _NUMBER + r"件"),
-     lambda r, m: [_apps_total(r, "carried_forward")]),
-    ("N5", re.compile(_NUMBER + r"件" + _GAP % 8 + r"(?:结转|顺延|转入)(?:至|到)?(?:下一?年|(?:19|20)\d\d年)"),
-     lambda r, m: [_apps_total(r, "carried_forward")]),
-    ("N6", re.compile(r"行政复议" + _GAP % 8 + _NUMBER + _CASE),
-     lambda r, m: [_reviews_total(r, "reconsideration")]),
-    ("N6", re.compile(_NONE + _GAP % 12 + r"行政复议"),
-     lambda r, m: [_reviews_total(r, "reconsideration")]),
-    ("N7", re.compile(r"行政诉讼" + _GAP % 8 + _NUMBER + _CASE),
-     lambda r, m: [_reviews_total(r, *_LITIGATION)]),
-    ("N7", re.compile(_NONE + _GAP % 16 + r"行政诉讼"),
-     lambda r, m: [_reviews_total(r, *_LITIGATION)]),
+
+def _claim(rule: str, pattern: str, sides: Callable[[Report, re.Match], list[Side]]):
+    return rule, re.compile(pattern), sides
+
+
+#: (rule, what the text says, the table numbers it may mean: the first is the usual one).
+#: A pattern without a number states 0 (「没有收到政府信息公开申请」).
+_CLAIMS = (
+    _claim("N1", r"(?P<kw>新收|收到|受理|接收|接到)" + _FILL + r"(?:申请|依申请公开)" + _FILL + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, "received")] + (
+               [] if m["kw"] == "新收" else [_apps_total(r, "received", "carried_over")])),
+    _claim("N1", r"申请(?:总数|总量|数量)(?:为|是|共|达)?" + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, "received"), _apps_total(r, "received", "carried_over")]),
+    _claim("N1", _NONE + r"(?:政府信息公开|政府信息|信息公开)?(?:依申请公开|公开申请)" + _END,
+           lambda r, m: [_apps_total(r, "received")]),
+    _claim("N2", r"上一?年度?结转" + _FILL + r"(?:申请)?" + _FILL + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, "carried_over")]),
+    _claim("N3", r"(?:(?<!不)予以公开|同意公开)(?P<part>(?:及|和|与|、|或)部分公开)?" + _FILL + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, "granted", "partially_granted") if m["part"] else _apps_total(r, "granted")]),
+    _claim("N4", r"(?:办结|办理完毕|处理完毕)" + _FILL + r"(?:申请)?" + _FILL + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, spec.TOTAL_KEY)]),
+    _claim("N5", r"结转(?:至|到)?(?:下一?年度?|(?:19|20)\d\d年度?)(?:继续办理|办理)?" + _FILL + r"(?:申请)?"
+           + _FILL + _NUMBER + "件",
+           lambda r, m: [_apps_total(r, "carried_forward")]),
+    _claim("N5", _NUMBER + r"件(?:申请)?(?:结转|顺延|转入)(?:至|到)?(?:下一?年|(?:19|20)\d\d年)",
+           lambda r, m: [_apps_total(r, "carried_forward")]),
+    _claim("N6", r"行政复议" + _BOTH + r"行政诉讼" + _FILL + r"(?:案件)?" + _FILL + _NUMBER + _CASE,
+           lambda r, m: [_reviews_total(r, *_GROUPS)]),
+    _claim("N6", r"行政复议(?!" + _BOTH + r"行政诉讼)" + _FILL + r"(?:案件|申请)?" + _FILL + _NUMBER + _CASE,
+           lambda r, m: [_reviews_total(r, "reconsideration")]),
+    _claim("N6", _NONE + _CAUSED + r"行政复议(?:" + _BOTH + r"行政诉讼)?" + _END,
+           lambda r, m: [_reviews_total(r, "reconsideration")]),
+    _claim("N7", _NOT_AFTER_RECONSIDERATION + r"行政诉讼" + _FILL + r"(?:案件)?" + _FILL + _NUMBER + _CASE,
+           lambda r, m: [_reviews_total(r, *_LITIGATION)]),
+    _claim("N7", _NONE + _CAUSED + r"(?:行政复议" + _BOTH + r")?行政诉讼" + _END,
+           lambda r, m: [_reviews_total(r, *_LITIGATION)]),
 )
-_OTHER_YEAR_WORDS = re.compile(r"上一?年|去年|同比|前年")
-#: A number that is a change, not a count: 「行政复议案件较上年减少2件」
-_CHANGE = re.compile(r"较|同比|环比|增加|减少|增长|下降|上升")
+#: Words that put a clause in another year, or make its number a part or a change.
+_OTHER_YEAR_WORDS = re.compile(r"上一?年|去年|前年|同比|环比|较|比|增加|减少|增长|下降|上升|其中通过|通过|渠道|方式")
+#: A year that dates the clause: 「2022年受理……」, not 「截至2024年1月20日」 or 「（2019年修订）」
+_CLAUSE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年(?!\d|修|版|第)")
 
 
-def _about_another_year(text: str, start: int, year: int) -> bool:
-    """True when the sentence before `start` puts the claim in another year
-    (「2021年受理申请10件」 in a 2022 report, 「较上年……」)."""
+def _not_this_years_count(text: str, start: int, year: int) -> bool:
+    """True when the clause before `start` makes the number another year's, a part or a
+    change: 「2021年受理申请10件」, 「较上年……」, 「通过网络渠道受理申请4件」."""
     sentence = re.split(r"[。;!?]", text[:start])[-1]
-    years = _YEAR.findall(sentence)
-    if years and int(years[-1]) != year:
+    years = [int(y) for y in _CLAUSE_YEAR.findall(sentence)]
+    if years and years[-1] != year and not re.search(r"本年|今年|全年", sentence[sentence.rfind(str(years[-1])):]):
         return True
-    return bool(_OTHER_YEAR_WORDS.search(sentence.split(",")[-1]))
+    return bool(_OTHER_YEAR_WORDS.search(re.split(r"[,、]", sentence)[-1]))
 
 
 def _narrative(report: Report) -> Iterator[tuple[tuple, str]]:
@@ -362,11 +405,11 @@ def check_narrative_numbers(report: Report) -> Iterator[Problem]:
     for path, text in _narrative(report):
         for rule, pattern, sides_of in _CLAIMS:
             for m in pattern.finditer(text):
-                if _about_another_year(text, m.start(), report.year) or _CHANGE.search(m.group(0)):
+                if _not_this_years_count(text, m.start(), report.year):
                     continue
-                stated = int(m["n"].replace(",", "")) if "n" in pattern.groupindex else 0
+                stated = _count_of(m["n"]) if "n" in pattern.groupindex else 0
                 sides = sides_of(report, m)
-                if any(value == stated for value, _, _ in sides) or (rule, path, m.group(0)) in seen:
+                if stated is None or any(value == stated for value, _, _ in sides) or (rule, path, m.group(0)) in seen:
                     continue
                 seen.add((rule, path, m.group(0)))
                 value, name, cells = sides[0]
@@ -376,7 +419,7 @@ def check_narrative_numbers(report: Report) -> Iterator[Problem]:
                                f"请核对正文或表格，使两者一致", {"text": stated, "table": value}, labels)
 
 
-_ALL_UPHELD = re.compile(r"(?:均|全部|都|皆)(?:已|获|被|予以|得到|获得)*维持")
+_ALL_UPHELD = re.compile(r"(?:均|全部|都|皆)(?:已|获|被|予以|得到|获得|为)*维持")
 
 
 def check_all_upheld(report: Report) -> Iterator[Problem]:

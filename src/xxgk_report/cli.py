@@ -119,13 +119,7 @@ def check(data: str, previous: str | None, output_format: str, strict: bool) -> 
 
     错误（如 一+二 ≠ （七）总计+四）必须改正；警告（如正文与表格不一致）请逐条核实。
     """
-    try:
-        findings = api.check(data, previous)
-    except DataError as exc:  # the previous year's file cannot be read
-        findings = exc.problems
-        data = exc.source
-        if output_format == "text":
-            click.echo(f"错误：上年数据文件 {exc.source} 有 {count_errors(findings)} 处错误，无法做跨年核对。", err=True)
+    findings = api.check(data, previous)
     if output_format == "json":
         objects = [{"file": data, **p.as_dict()} for p in findings]
         click.echo(json.dumps(objects, ensure_ascii=False, indent=2))

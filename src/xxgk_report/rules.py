@@ -40,6 +40,7 @@ _RULES = (
     Rule("C1", WARNING, "跨年：本年 二、上年结转 = 上年 四、结转下年度继续办理（每列）"),
     Rule("C2", WARNING, "跨年：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数"),
     Rule("C3", WARNING, "跨年：上年数据文件的报告年度 = 本报告年度 − 1"),
+    Rule("C4", WARNING, "跨年：上年数据文件能够读取（否则不做跨年核对）"),
     # Narrative against the tables
     Rule("N1", WARNING, "正文中的收到（新收、受理）申请件数与表格三一致"),
     Rule("N2", WARNING, "正文中的上年结转件数与表格三一致"),

@@ -113,12 +113,15 @@ def test_previous_year(run, data_with, write_data):
                                                     "「2022年度报告 四、结转下年度继续办理 / 自然人」：本年 二、上年结转 为 1，但")
 
 
-def test_previous_that_cannot_be_read(run, write_data):
+def test_previous_that_cannot_be_read_skips_the_cross_year_checks(run, write_data):
     bad = write_data("year: 2022\nagency: 某镇\nproactive: {licensing: -3}\n", "last.yaml")
     result = run("check", BASE, "--previous", bad)
-    assert result.exit_code == 1
-    assert result.stderr == f"错误：上年数据文件 {bad} 有 1 处错误，无法做跨年核对。\n"
-    assert result.stdout.splitlines()[0].startswith("错误 V1 proactive.licensing")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"警告 C4 上年数据文件 {bad} 有 1 处错误，跨年核对未进行；第一处：错误 V1 proactive.licensing"
+        "「第二十条第（五）项 行政许可 / 本年处理决定数量」：应为非负整数，实际为 -3",
+        f"{BASE}：0 处错误、1 处警告。"]
+    assert run("check", BASE, "--previous", bad, "--strict").exit_code == 1
 
 
 def test_build_refuses_errors_and_writes_nothing(run, tmp_path, data_with):

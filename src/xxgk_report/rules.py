@@ -55,7 +55,7 @@ _RULES = (
     Rule("P2", WARNING, "行政事业性收费以万元填写（≥ 10000 的整数像是以元填写）"),
     # Dates, years, the format cited
     Rule("Y1", WARNING, "成文日期在次年 1 月 1 日至 1 月 31 日之间（县级以上人民政府至 3 月 31 日）"),
-    Rule("Y2", WARNING, "标题和正文中的年份不晚于报告年度的次年"),
+    Rule("Y2", WARNING, "标题和正文中的年份不晚于报告年度的次年（「到2025年」「2035年远景目标」等目标年份除外）"),
     Rule("Y3", WARNING, "标题中的年份与报告年度一致"),
     Rule("F1", WARNING, "2021 年度起的报告不引用已废止的国办公开办函〔2019〕60号"),
     # The sections

@@ -5,21 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from click.testing import CliRunner
 
-from xxgk_report.cli import main
 
 from .. import docx_reader as dr
 from ..conftest import EXAMPLE, FULL
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        return CliRunner().invoke(main, [str(a) for a in args], prog_name="make-report", catch_exceptions=False)
-    return invoke
 
 
 def test_default_output_is_out_stem_docx(run, tmp_path):

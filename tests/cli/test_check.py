@@ -6,24 +6,13 @@ import copy
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from xxgk_report.cli import main
 
 from .. import docx_reader as dr
 from ..conftest import EXAMPLE, FIXTURES, read_yaml
 
 BASE = FIXTURES / "checks-2023.yaml"
 LAST = FIXTURES / "checks-2022.yaml"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        return CliRunner().invoke(main, [str(a) for a in args], prog_name="make-report", catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture

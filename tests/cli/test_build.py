@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-
 from .. import docx_reader as dr
 from ..conftest import EXAMPLE, FULL
 

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-
 from .. import docx_reader as dr
 from ..conftest import EXAMPLE, FIXTURES, read_yaml
 

@@ -53,11 +53,11 @@ def _n(value: Any) -> str:
 # 勾稽关系: the arithmetic the tables imply (errors)
 
 _APPS = "applications"
-_ROW_NAMES = {  # short names of the four rows of rule A1, for messages
-    "received": "一、本年新收",
-    "carried_over": "二、上年结转",
-    spec.TOTAL_KEY: "（七）总计",
-    "carried_forward": "四、结转下年度继续办理",
+#: The four rows of rule A1 and their names in messages: 「一、本年新收」, 「（七）总计」…
+_ROW_NAMES = {
+    row.path[0]: row.labels[-1].removesuffix("政府信息公开申请数量")
+    for row in spec.APPLICATION_ROWS_2021
+    if row.path in (("received",), ("carried_over",), (spec.TOTAL_KEY,), ("carried_forward",))
 }
 
 
@@ -147,7 +147,8 @@ def check_rules_maker(report: Report) -> Iterator[Problem]:
     yield _finding("P1", ("proactive", "rules"),
                    f"“{report.agency}”是{_KIND_NAMES[kind]}，无权制定规章，但规章一行填了 {numbers}；"
                    f"规章只能由国务院部门、省级人民政府和设区的市级人民政府制定，"
-                   f"本机关制发的文件请填在“行政规范性文件”一行，规章一行填 0", dict(rules))
+                   f"本机关制发的文件请填在“{dict(spec.PROACTIVE_2021[0].rows)['normative_documents']}”一行，"
+                   f"规章一行填 0", dict(rules))
 
 
 #: A fee at or above this many 万元, written as a whole number, looks like 元.

@@ -180,7 +180,7 @@ def test_c2_in_force_continuity(base, last):
 
 
 @pytest.mark.parametrize("change, first", [
-    ({"format": 2019}, "错误 D1 format「年报格式」：2019 格式"),  # a 2020 report in the 2019 format
+    ({"format": "2021版"}, "错误 D1 format「年报格式」：应为 2021"),
     ({"proactive": {"licensing": -1}}, "错误 V1 proactive.licensing"),
 ])
 def test_c4_previous_that_cannot_be_used_is_a_warning_and_this_year_is_still_checked(base, last, change, first):

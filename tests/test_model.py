@@ -122,10 +122,22 @@ def test_bad_fees_are_refused(fees):
     assert len(found) == 1 and found[0].startswith("错误 V2 proactive.fees「第二十条第（八）项 行政事业性收费 / 本年收费金额（单位：万元）」：应为非负数")
 
 
-@pytest.mark.parametrize("data", [{"year": 2020, "agency": "某镇"}, {"year": 2022, "agency": "某镇", "format": 2019}])
-def test_2019_format_is_not_supported_yet(data):
-    found = problems_of(data)
-    assert len(found) == 1 and found[0].startswith("错误 D1 format「年报格式」：2019 格式") and "尚未支持" in found[0]
+def test_format_defaults_to_the_year():
+    assert build_report({"year": 2020, "agency": "某镇"}).format == 2019
+    assert build_report({"year": 2019, "agency": "某镇"}).format == 2019
+    assert build_report({"year": 2021, "agency": "某镇"}).format == 2021
+
+
+def test_2019_format_for_2021_on_is_an_error():
+    found = problems_of({"year": 2022, "agency": "某镇", "format": 2019})
+    assert found == ["错误 D1 format「年报格式」：2019 格式（国办公开办函〔2019〕60号）只用于 2019、2020 年度报告；"
+                     "2022 年度报告应使用 2021 格式（国办公开办函〔2021〕30号），请改为 format: 2021 或删去 format"]
+
+
+def test_2021_format_for_2020_is_a_warning():
+    report = build_report({"year": 2020, "agency": "某镇", "format": 2021})
+    assert report.format == 2021
+    assert [(w.rule, w.path) for w in report.warnings] == [("F2", "format")]
 
 
 def test_bad_format_value():

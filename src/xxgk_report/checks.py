@@ -37,10 +37,14 @@ def check_report(report: Report, previous: Optional[Report] = None) -> list[Prob
     return sorted(findings, key=lambda p: (not p.is_error, order[p.rule]))
 
 
-def _finding(rule: str, path: tuple, message: str, values: Optional[dict] = None,
+def _label(report: Report, path: tuple) -> str:
+    return field_label(path, report.format)
+
+
+def _finding(report: Report, rule: str, path: tuple, message: str, values: Optional[dict] = None,
              labels: Optional[tuple[str, ...]] = None) -> Problem:
     if labels is None:
-        label = field_label(path)
+        label = _label(report, path)
         labels = (label,) if label else ()
     return RULES[rule].problem(format_path(path), labels, message, values)
 
@@ -72,7 +76,7 @@ def check_balance(report: Report) -> Iterator[Problem]:
         if left == right:
             continue
         rows = tuple(_ROW_NAMES)
-        labels = tuple(field_label((_APPS, row, key)) for row in rows)
+        labels = tuple(_label(report, (_APPS, row, key)) for row in rows)
         message = (f"{_ROW_NAMES['received']} {v['received']} + {_ROW_NAMES['carried_over']} {v['carried_over']}"
                    f" = {left}，不等于 {_ROW_NAMES[spec.TOTAL_KEY]} {v[spec.TOTAL_KEY]}"
                    f" + {_ROW_NAMES['carried_forward']} {v['carried_forward']} = {right}（相差 {abs(left - right)}）；"
@@ -97,7 +101,7 @@ def check_given_totals(report: Report) -> Iterator[Problem]:
             parts = " + ".join(f"{c.labels[-1]} {row[c.key]}" for c in spec.APPLICANT_COLUMNS if c.key != spec.TOTAL_KEY)
             rule, computed, how = "A3", row[spec.TOTAL_KEY], parts
         if given != computed:
-            yield _finding(rule, path, f"数据中写的总计为 {given}，但 {how} = {computed}；"
+            yield _finding(report, rule, path, f"数据中写的总计为 {given}，但 {how} = {computed}；"
                            f"请改为 {computed}，或删去这个 total（总计会自动计算）",
                            {"given": given, "computed": computed})
 
@@ -142,12 +146,13 @@ def check_rules_maker(report: Report) -> Iterator[Problem]:
     rules = report.proactive["rules"]
     if kind not in _KIND_NAMES or not any(rules.values()):
         return
-    fields = dict(spec.PROACTIVE_2021[0].fields)
-    numbers = "、".join(f"{fields[key]} {value}" for key, value in rules.items())
-    yield _finding("P1", ("proactive", "rules"),
+    fmt = spec.FORMATS[report.format]
+    block, _ = fmt.proactive_field("rules")
+    numbers = "、".join(f"{field.label} {rules[field.key]}" for field in block.fields)
+    yield _finding(report, "P1", ("proactive", "rules"),
                    f"“{report.agency}”是{_KIND_NAMES[kind]}，无权制定规章，但规章一行填了 {numbers}；"
                    f"规章只能由国务院部门、省级人民政府和设区的市级人民政府制定，"
-                   f"本机关制发的文件请填在“{dict(spec.PROACTIVE_2021[0].rows)['normative_documents']}”一行，"
+                   f"本机关制发的文件请填在“{fmt.proactive_field('normative_documents')[1]}”一行，"
                    f"规章一行填 0", dict(rules))
 
 
@@ -158,9 +163,11 @@ FEE_LOOKS_LIKE_YUAN = 10000
 def check_fee_unit(report: Report) -> Iterator[Problem]:
     """P2: 行政事业性收费 is in 万元; a whole number ≥ 10000 looks like 元."""
     fee = report.proactive["fees"]
+    if not isinstance(fee, Decimal):  # 2019: 项目数量, not an amount
+        return
     if fee >= FEE_LOOKS_LIKE_YUAN and fee == fee.to_integral_value():
         in_wan = (fee / 10000).normalize()
-        yield _finding("P2", ("proactive", "fees"),
+        yield _finding(report, "P2", ("proactive", "fees"),
                        f"本年收费金额为 {_n(fee)}，单位是万元，即 {_n(fee)} 万元（{_n(in_wan)} 亿元）；"
                        f"如果是按元填写的，请换算成万元（{_n(fee)} 元 = {_n(fee / 10000)} 万元）",
                        {"fees": fee})
@@ -184,11 +191,11 @@ def check_date(report: Report) -> Iterator[Problem]:
     deadline = dt.date(report.year + 1, 3, 31) if government else dt.date(report.year + 1, 1, 31)
     values = {"date": report.date.isoformat(), "earliest": start.isoformat(), "latest": deadline.isoformat()}
     if report.date < start:
-        yield _finding("Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 早于统计期结束"
+        yield _finding(report, "Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 早于统计期结束"
                        f"（{report.year}年12月31日）；年度报告应在 {_chinese_date(start)} 以后成文", values)
     elif report.date > deadline:
         who = "县级以上人民政府的年度报告" if government else "年度报告"
-        yield _finding("Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 晚于 {_chinese_date(deadline)}；"
+        yield _finding(report, "Y1", ("date",), f"成文日期 {_chinese_date(report.date)} 晚于 {_chinese_date(deadline)}；"
                        f"{who}应在 {_chinese_date(deadline)} 前公布，请核对日期", values)
 
 
@@ -222,7 +229,7 @@ def check_years(report: Report) -> Iterator[Problem]:
     """Y2: no year later than the report year + 1; Y3: the title's year is the report year."""
     title_years = _YEAR.findall(normalize(report.title))
     if title_years and int(title_years[0]) != report.year:
-        yield _finding("Y3", ("title",), f"标题中的年份是 {title_years[0]} 年，报告年度是 {report.year} 年；"
+        yield _finding(report, "Y3", ("title",), f"标题中的年份是 {title_years[0]} 年，报告年度是 {report.year} 年；"
                        f"是否沿用了其他年度的报告？请改正标题或 year",
                        {"title_year": int(title_years[0]), "year": report.year})
     latest = report.year + 1
@@ -230,7 +237,7 @@ def check_years(report: Report) -> Iterator[Problem]:
         later = _later_years(normalize(text), latest)
         if later:
             shown = "、".join(f"{y}年" for y in later)
-            yield _finding("Y2", path, f"出现了 {shown}，晚于报告年度的次年（{latest}年）；"
+            yield _finding(report, "Y2", path, f"出现了 {shown}，晚于报告年度的次年（{latest}年）；"
                            f"是否沿用了其他年度的材料，或年份写错了？",
                            {"years": later, "year": report.year})
 
@@ -244,7 +251,7 @@ def check_cited_format(report: Report) -> Iterator[Problem]:
         return
     for path, text in _texts(report):
         if _NOTICE_2019.search(normalize(text)):
-            yield _finding("F1", path, f"引用了 {spec.NOTICE_2019}（2019 年版格式，只适用于 2019、2020 年度报告）；"
+            yield _finding(report, "F1", path, f"引用了 {spec.NOTICE_2019}（2019 年版格式，只适用于 2019、2020 年度报告）；"
                            f"{report.year} 年度报告应按 {spec.NOTICE_2021} 的格式编制，请改正引用")
 
 
@@ -266,10 +273,10 @@ def check_sections(report: Report) -> Iterator[Problem]:
     problems = _PUNCTUATION.sub("", normalize(_section_text(report, "problems")))
     if _THIS_YEAR.sub("", problems) in _NOTHING:
         written = "缺失" if not problems else f"只写了“{problems}”"
-        yield _finding("S1", ("problems",), f"{written}；应写明本年度政府信息公开工作存在的主要问题和改进措施"
+        yield _finding(report, "S1", ("problems",), f"{written}；应写明本年度政府信息公开工作存在的主要问题和改进措施"
                        f"（通常还有上年度问题的整改情况）")
     if report.year >= spec.FIRST_YEAR_2021_FORMAT and "信息处理费" not in normalize(_section_text(report, "other_matters")):
-        yield _finding("S2", ("other_matters",), "没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费"
+        yield _finding(report, "S2", ("other_matters",), "没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费"
                        "管理办法》收取信息处理费的情况，没有收取的写“本年度未收取信息处理费。”")
     yield from _check_topics(report)
 
@@ -282,7 +289,7 @@ def _check_topics(report: Report) -> Iterator[Problem]:
                if not any(word in text for word in words for text in where)]
     if missing:
         all_topics = "、".join(topic for topic, _ in spec.OVERVIEW_TOPICS)
-        yield _finding("S3", ("overview",), f"缺少{'、'.join(missing)}方面的内容；总体情况应分述{all_topics}"
+        yield _finding(report, "S3", ("overview",), f"缺少{'、'.join(missing)}方面的内容；总体情况应分述{all_topics}"
                        f"五个方面（每个方面一个小标题：- title: … text: …）", {"missing": missing})
 
 
@@ -328,13 +335,13 @@ Side = tuple[int, str, tuple[tuple[str, ...], ...]]
 
 def _apps_total(report: Report, *rows: str) -> Side:
     cells = tuple((_APPS, row, spec.TOTAL_KEY) for row in rows)
-    name = " + ".join(field_label(c) for c in cells)
+    name = " + ".join(_label(report, c) for c in cells)
     return sum(_cell(report, *c) for c in cells), name, cells
 
 
 def _reviews_total(report: Report, *groups: str) -> Side:
     cells = tuple(("reviews", g, spec.TOTAL_KEY) for g in groups)
-    name = " + ".join(field_label(c) for c in cells)
+    name = " + ".join(_label(report, c) for c in cells)
     return sum(_cell(report, *c) for c in cells), name, cells
 
 
@@ -415,8 +422,8 @@ def check_narrative_numbers(report: Report) -> Iterator[Problem]:
                 seen.add((rule, path, m.group(0)))
                 value, name, cells = sides[0]
                 also = "".join(f"，{n} 为 {v}" for v, n, _ in sides[1:] if v != value)
-                labels = (field_label(path),) + tuple(field_label(c) for c in cells)
-                yield _finding(rule, path, f"正文写“{m.group(0)}”，但表格中 {name} 为 {value}{also}；"
+                labels = (_label(report, path),) + tuple(_label(report, c) for c in cells)
+                yield _finding(report, rule, path, f"正文写“{m.group(0)}”，但表格中 {name} 为 {value}{also}；"
                                f"请核对正文或表格，使两者一致", {"text": stated, "table": value}, labels)
 
 
@@ -429,12 +436,12 @@ def check_all_upheld(report: Report) -> Iterator[Problem]:
               for key in spec.REVIEW_KEYS if key != "upheld" and report.reviews[g.key][key]}
     if not others:
         return
-    shown = "、".join(f"{field_label(('reviews',) + cell)} {n} 件" for cell, n in others.items())
+    shown = "、".join(f"{_label(report, ('reviews',) + cell)} {n} 件" for cell, n in others.items())
     for path, text in _narrative(report):
         m = _ALL_UPHELD.search(text)
         if m:
-            labels = (field_label(path),) + tuple(field_label(("reviews",) + cell) for cell in others)
-            yield _finding("N8", path, f"正文写“{m.group(0)}”，但表格四中有 {shown}；请改正正文的说法",
+            labels = (_label(report, path),) + tuple(_label(report, ("reviews",) + cell) for cell in others)
+            yield _finding(report, "N8", path, f"正文写“{m.group(0)}”，但表格四中有 {shown}；请改正正文的说法",
                            {".".join(cell): n for cell, n in others.items()}, labels)
 
 
@@ -451,7 +458,7 @@ SIMILARITY_MIN_LENGTH = 100
 def check_previous(report: Report, previous: Report) -> Iterator[Problem]:
     """C1–C3 and S4: this year's report against last year's."""
     if previous.year != report.year - 1:
-        yield _finding("C3", ("year",), f"上年数据文件的报告年度是 {previous.year} 年，本报告是 {report.year} 年，"
+        yield _finding(report, "C3", ("year",), f"上年数据文件的报告年度是 {previous.year} 年，本报告是 {report.year} 年，"
                        f"应为 {report.year - 1} 年；跨年核对未进行，请给出 {report.year - 1} 年度的数据文件",
                        {"previous_year": previous.year, "year": report.year})
         return
@@ -462,16 +469,18 @@ def check_previous(report: Report, previous: Report) -> Iterator[Problem]:
         then = previous.applications["carried_forward"][column.key]
         if now != then:
             path = (_APPS, "carried_over", column.key)
-            before = f"{previous.year}年度报告 " + field_label((_APPS, "carried_forward", column.key))
-            yield _finding("C1", path, f"本年 {_ROW_NAMES['carried_over']} 为 {now}，但{before} 为 {then}；"
+            before = f"{previous.year}年度报告 " + _label(report, (_APPS, "carried_forward", column.key))
+            yield _finding(report, "C1", path, f"本年 {_ROW_NAMES['carried_over']} 为 {now}，但{before} 为 {then}；"
                            f"上年结转下年度的申请应在本年“上年结转”中列出，请核对",
                            {"carried_over": now, "previous_carried_forward": then},
-                           (field_label(path), before))
-    for row_key, _ in spec.PROACTIVE_2021[0].rows:
+                           (_label(report, path), before))
+    in_force_rows = [] if previous.format != report.format else [
+        key for key, _ in spec.FORMATS[report.format].proactive[0].rows if "in_force" in report.proactive[key]]
+    for row_key in in_force_rows:  # 2021 only: 2019 counts 对外公开总数量, not 现行有效
         now, then = report.proactive[row_key], previous.proactive[row_key]
         expected = then["in_force"] + now["issued"] - now["repealed"]
         if now["in_force"] != expected:
-            yield _finding("C2", ("proactive", row_key, "in_force"),
+            yield _finding(report, "C2", ("proactive", row_key, "in_force"),
                            f"现行有效件数为 {now['in_force']}，按上年现行有效 {then['in_force']} + 本年制发 "
                            f"{now['issued']} − 本年废止 {now['repealed']} 应为 {expected}；请核对这三个数",
                            {"in_force": now["in_force"], "previous_in_force": then["in_force"],
@@ -483,7 +492,7 @@ def check_previous(report: Report, previous: Report) -> Iterator[Problem]:
         ratio = similarity(_section_text(report, name), _section_text(previous, name))
         if ratio is not None and ratio >= SIMILARITY_LIMIT:
             percent = int(ratio * 100)
-            yield _finding("S4", key, f"与{previous.year}年度报告的同一部分相似度为 {percent}%（雷同）；"
+            yield _finding(report, "S4", key, f"与{previous.year}年度报告的同一部分相似度为 {percent}%（雷同）；"
                            f"请按本年度的实际工作重写", {"similarity_percent": percent})
 
 

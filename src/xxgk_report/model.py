@@ -43,7 +43,8 @@ class Report:
     year: int
     agency: str
     format: int
-    template: str
+    #: the template the data file names (a variant name or a .docx path), or None
+    template: Optional[str]
     title: str
     date: Optional[dt.date]
     #: narrative by key path ("preamble", "overview", "proactive.text", …)
@@ -69,9 +70,10 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.given_totals: dict[tuple[str, ...], int] = {}
+        self.format = spec.FORMAT_2021  # set once the file's format is known: labels differ
 
     def add(self, path: tuple, message: str, rule: str = "D1") -> None:
-        label = field_label(path)
+        label = field_label(path, self.format)
         self.problems.append(RULES[rule].problem(format_path(path), (label,) if label else (), message))
 
     def errors(self) -> list[Problem]:
@@ -81,16 +83,17 @@ class _Collector:
         return tuple(p for p in self.problems if not p.is_error)
 
 
-_TABLE_LABELS = spec.table_field_labels()
+_TABLE_LABELS = {year: spec.table_field_labels(fmt) for year, fmt in spec.FORMATS.items()}
 
 
-def field_label(path: tuple) -> str:
-    """The official label of a key path, or of its nearest labelled parent:
+def field_label(path: tuple, fmt: int = spec.FORMAT_2021) -> str:
+    """The official label of a key path in format `fmt`, or of its nearest labelled parent:
     ("applications", "total", "natural") → 「三、本年度办理结果（七）总计 / 自然人」."""
+    labels = _TABLE_LABELS[fmt]
     for end in range(len(path), 0, -1):
         prefix = path[:end]
-        if prefix in _TABLE_LABELS:
-            return _TABLE_LABELS[prefix]
+        if prefix in labels:
+            return labels[prefix]
         if end == 1 and prefix[0] in spec.TOP_LEVEL_LABELS and prefix not in _NARRATIVE_KEYS:
             return spec.TOP_LEVEL_LABELS[prefix[0]]
     return _narrative_label(path)
@@ -172,6 +175,14 @@ def _count(value: Any, path: tuple, c: _Collector) -> int:
         c.add(path, "数字过大：计数最多 12 位，请核对", "V1")
     else:
         c.add(path, f"应为非负整数，实际为 {_describe(value)}", "V1")
+    return 0
+
+
+def _signed(value: Any, path: tuple, c: _Collector) -> int:
+    """Return an integer that may be negative (2019: 本年增/减), or report it and return 0."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COUNT:
+        return value
+    c.add(path, f"应为整数（减少写负数，如 -2），实际为 {_describe(value)}", "V1")
     return 0
 
 
@@ -300,15 +311,22 @@ def _validate_proactive(raw: Any, fmt: spec.FormatSpec, c: _Collector) -> dict[s
     for block in fmt.proactive:
         for row_key, _ in block.rows:
             path = base + (row_key,)
-            if block.amount:
-                result[row_key] = _amount(data.get(row_key, 0), path, c)
-            elif len(block.fields) == 1:
-                result[row_key] = _count(data.get(row_key, 0), path, c)
+            if len(block.fields) == 1 and not block.fields[0].key:
+                result[row_key] = _value(block.fields[0].kind, data.get(row_key, 0), path, c)
             else:
-                fields = tuple(key for key, _ in block.fields)
-                row = _mapping(data.get(row_key), path, fields, c)
-                result[row_key] = {key: _count(row.get(key, 0), path + (key,), c) for key in fields}
+                row = _mapping(data.get(row_key), path, tuple(f.key for f in block.fields), c)
+                result[row_key] = {f.key: _value(f.kind, row.get(f.key, 0), path + (f.key,), c)
+                                   for f in block.fields}
     return result
+
+
+def _value(kind: str, value: Any, path: tuple, c: _Collector) -> Any:
+    """A 二 table value of the field's kind (a cell left out is 0)."""
+    if kind == spec.TEXT:  # a number written without quotes is text too: 251000 → "251000"
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            value = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return _text(value, path, c) or "0"
+    return {spec.COUNT: _count, spec.SIGNED: _signed, spec.DECIMAL: _amount}[kind](value, path, c)
 
 
 # --- narrative --------------------------------------------------------------
@@ -431,12 +449,22 @@ def _year(value: Any, c: _Collector) -> int:
 
 
 def _format(value: Any, year: int, c: _Collector) -> int:
+    """The official format: 2019 for report years before 2021, 2021 from 2021 on, unless
+    the file says otherwise (2019 for 2021 on is an error; 2021 before 2021 a warning)."""
+    usual = spec.FORMAT_2019 if 0 < year < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
     if value is None:
-        return spec.FORMAT_2019 if 0 < year < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
-    if value in (spec.FORMAT_2019, spec.FORMAT_2021) and not isinstance(value, bool):
-        return int(value)
-    c.add(("format",), f"应为 2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号），实际为 {_describe(value)}")
-    return spec.FORMAT_2021
+        return usual
+    if value not in spec.FORMATS or isinstance(value, bool):
+        choices = "或".join(f"{y}（{f.notice}）" for y, f in sorted(spec.FORMATS.items(), reverse=True))
+        c.add(("format",), f"应为 {choices}，实际为 {_describe(value)}")
+        return usual
+    if year and value != usual and value == spec.FORMAT_2019:
+        c.add(("format",), f"2019 格式（{spec.NOTICE_2019}）只用于 2019、2020 年度报告；"
+              f"{year} 年度报告应使用 2021 格式（{spec.NOTICE_2021}），请改为 format: 2021 或删去 format")
+    elif year and value != usual:
+        c.add(("format",), f"{year} 年度报告通常使用 2019 格式（{spec.NOTICE_2019}）；"
+              f"2021 格式从 2021 年度起使用。如确需按 2021 格式重新发布，可忽略本提示", "F2")
+    return int(value)
 
 
 def _agency(value: Any, c: _Collector) -> str:
@@ -467,13 +495,10 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if raw is not None and not isinstance(raw, dict):
         raise DataError(str(source or ""), c.problems)
     year = _year(data.get("year"), c)
-    fmt_year = _format(data.get("format"), year, c)
-    if fmt_year == spec.FORMAT_2019 and not any(p.path == "format" for p in c.problems):
-        c.add(("format",), "2019 格式（国办公开办函〔2019〕60号，用于 2019—2020 年度报告）尚未支持；"
-              "目前只能生成 2021 格式（2021 年度起）的报告")
-    fmt = spec.FORMATS[spec.FORMAT_2021]
+    fmt_year = c.format = _format(data.get("format"), year, c)
+    fmt = spec.FORMATS[fmt_year]
     agency = _agency(data.get("agency"), c)
-    template = _text(data.get("template", "default"), ("template",), c, required=True)
+    template = _text(data["template"], ("template",), c, required=True) if "template" in data else None
     title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年{spec.REPORT_NAME}"
     date = _date(data.get("date"), c)
     narrative = _narrative(data, c)

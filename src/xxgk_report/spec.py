@@ -74,46 +74,76 @@ NOTICE_2021 = "国办公开办函〔2021〕30号"
 BLOCK_KEYS: dict[str, str] = {"title": "标题", "text": "正文", "paragraphs": "段落"}
 
 # ---------------------------------------------------------------------------
-# 二、主动公开政府信息情况 (2021)
+# 二、主动公开政府信息情况
+
+COUNT = "count"  # a non-negative integer
+SIGNED = "signed"  # an integer that may be negative (2019: 本年增/减)
+DECIMAL = "decimal"  # a non-negative amount, printed with the digits written (2021: 万元)
+TEXT = "text"  # text printed as written (2019: 采购总金额, no unit prescribed)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value column of a 二 block: data key ("" when the row holds one value), label, kind."""
+
+    key: str
+    label: str
+    kind: str = COUNT
 
 
 @dataclass(frozen=True)
 class ProactiveBlock:
-    """One 第二十条 block of the 二 table: a title row, a header row, data rows."""
+    """One 第二十条 block of the 二 table: a title row, a header row, data rows.
+
+    The value columns share the table's 3 value grid columns: every field takes one,
+    the last takes what is left (one field spans 3; two fields 1 + 2)."""
 
     title: str
     header: str  # label of the 信息内容 column
-    #: (key, label) of each value column; one column spans the 3 value grid columns
-    fields: tuple[tuple[str, str], ...]
+    fields: tuple[Field, ...]
     #: (key, label) of each data row
     rows: tuple[tuple[str, str], ...]
-    #: the value is an amount (decimal) rather than a count
-    amount: bool = False
 
+    def spans(self) -> tuple[int, ...]:
+        return (1,) * (len(self.fields) - 1) + (4 - len(self.fields),)
+
+
+_DECISIONS = (Field("", "本年处理决定数量"),)
 
 PROACTIVE_2021: tuple[ProactiveBlock, ...] = (
     ProactiveBlock(
         "第二十条第（一）项",
         "信息内容",
-        (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")),
+        (Field("issued", "本年制发件数"), Field("repealed", "本年废止件数"), Field("in_force", "现行有效件数")),
         (("rules", "规章"), ("normative_documents", "行政规范性文件")),
     ),
-    ProactiveBlock(
-        "第二十条第（五）项", "信息内容", (("", "本年处理决定数量"),), (("licensing", "行政许可"),)
-    ),
-    ProactiveBlock(
-        "第二十条第（六）项",
-        "信息内容",
-        (("", "本年处理决定数量"),),
-        (("penalties", "行政处罚"), ("enforcement", "行政强制")),
-    ),
+    ProactiveBlock("第二十条第（五）项", "信息内容", _DECISIONS, (("licensing", "行政许可"),)),
+    ProactiveBlock("第二十条第（六）项", "信息内容", _DECISIONS, (("penalties", "行政处罚"), ("enforcement", "行政强制"))),
     ProactiveBlock(
         "第二十条第（八）项",
         "信息内容",
-        (("", "本年收费金额（单位：万元）"),),
+        (Field("", "本年收费金额（单位：万元）", DECIMAL),),
         (("fees", "行政事业性收费"),),
-        amount=True,
     ),
+)
+
+_ITEMS_2019 = (Field("previous_items", "上一年项目数量"), Field("change", "本年增/减", SIGNED),
+               Field("decisions", "处理决定数量"))
+
+PROACTIVE_2019: tuple[ProactiveBlock, ...] = (
+    ProactiveBlock(
+        "第二十条第（一）项",
+        "信息内容",
+        (Field("created", "本年新制作数量"), Field("published", "本年新公开数量"),
+         Field("total_published", "对外公开总数量")),
+        (("rules", "规章"), ("normative_documents", "规范性文件")),
+    ),
+    ProactiveBlock("第二十条第（五）项", "信息内容", _ITEMS_2019,
+                   (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"))),
+    ProactiveBlock("第二十条第（六）项", "信息内容", _ITEMS_2019, (("penalties", "行政处罚"), ("enforcement", "行政强制"))),
+    ProactiveBlock("第二十条第（八）项", "信息内容", _ITEMS_2019[:2], (("fees", "行政事业性收费"),)),
+    ProactiveBlock("第二十条第（九）项", "信息内容", (Field("items", "采购项目数量"), Field("amount", "采购总金额", TEXT)),
+                   (("procurement", "政府集中采购"),)),
 )
 
 # ---------------------------------------------------------------------------
@@ -205,10 +235,19 @@ APPLICATION_ROWS_2021: tuple[Row, ...] = (
     Row(("carried_forward",), ("四、结转下年度继续办理",)),
 )
 
-#: The rows that （七）总计 adds up: every 三、本年度办理结果 row but the total itself.
-RESULT_ROWS_2021: tuple[Row, ...] = tuple(
-    r for r in APPLICATION_ROWS_2021 if r.labels[0] == RESULTS_LABEL and not r.computed
+#: 2019: （六）其他处理 is one row (spanning the item column).
+APPLICATION_ROWS_2019: tuple[Row, ...] = tuple(
+    r for r in APPLICATION_ROWS_2021 if r.path[0] != "other_handling"
+)[:-2] + (
+    Row(("other_handling",), (RESULTS_LABEL, _OTHER_HANDLING)),
+    *APPLICATION_ROWS_2021[-2:],
 )
+
+
+def _result_rows(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The rows that （七）总计 adds up: every 三、本年度办理结果 row but the total itself."""
+    return tuple(r for r in rows if r.labels[0] == RESULTS_LABEL and not r.computed)
+
 
 # ---------------------------------------------------------------------------
 # 四、政府信息公开行政复议、行政诉讼情况 (both formats)
@@ -278,15 +317,15 @@ def _proactive_table(blocks: tuple[ProactiveBlock, ...]) -> TableSpec:
     r = 0
     for block in blocks:
         cells.append(Cell(r, 0, 1, 4, text=block.title))
-        span = 3 // len(block.fields)
+        starts = [1 + sum(block.spans()[:i]) for i in range(len(block.fields))]
         cells.append(Cell(r + 1, 0, text=block.header))
-        for i, (_, label) in enumerate(block.fields):
-            cells.append(Cell(r + 1, 1 + i * span, 1, span, text=label))
+        for start, span, field in zip(starts, block.spans(), block.fields):
+            cells.append(Cell(r + 1, start, 1, span, text=field.label))
         for j, (row_key, row_label) in enumerate(block.rows, start=r + 2):
             cells.append(Cell(j, 0, text=row_label))
-            for i, (field_key, _) in enumerate(block.fields):
-                path = ("proactive", row_key) + ((field_key,) if field_key else ())
-                cells.append(Cell(j, 1 + i * span, 1, span, field=path))
+            for start, span, field in zip(starts, block.spans(), block.fields):
+                path = ("proactive", row_key) + ((field.key,) if field.key else ())
+                cells.append(Cell(j, start, 1, span, field=path))
         r += 2 + len(block.rows)
     starts = tuple(c.row for c in cells if c.colspan == 4)
     return TableSpec("proactive", (2845, 2000, 2000, 2000), 0, tuple(cells), breaks_before=starts)
@@ -377,7 +416,18 @@ class FormatSpec:
     notice: str
     proactive: tuple[ProactiveBlock, ...]
     application_rows: tuple[Row, ...]
-    result_rows: tuple[Row, ...]
+
+    @property
+    def result_rows(self) -> tuple[Row, ...]:
+        return _result_rows(self.application_rows)
+
+    def proactive_field(self, row_key: str) -> tuple[ProactiveBlock, str]:
+        """The block of a 二 row and the row's label."""
+        for block in self.proactive:
+            for key, label in block.rows:
+                if key == row_key:
+                    return block, label
+        raise KeyError(row_key)
 
     def tables(self) -> tuple[TableSpec, ...]:
         """The three tables, in document order (二, 三, 四)."""
@@ -388,10 +438,9 @@ class FormatSpec:
         )
 
 
-FORMAT_2021_SPEC = FormatSpec(
-    FORMAT_2021, NOTICE_2021, PROACTIVE_2021, APPLICATION_ROWS_2021, RESULT_ROWS_2021
-)
-FORMATS: dict[int, FormatSpec] = {FORMAT_2021: FORMAT_2021_SPEC}
+FORMAT_2021_SPEC = FormatSpec(FORMAT_2021, NOTICE_2021, PROACTIVE_2021, APPLICATION_ROWS_2021)
+FORMAT_2019_SPEC = FormatSpec(FORMAT_2019, NOTICE_2019, PROACTIVE_2019, APPLICATION_ROWS_2019)
+FORMATS: dict[int, FormatSpec] = {FORMAT_2021: FORMAT_2021_SPEC, FORMAT_2019: FORMAT_2019_SPEC}
 
 # ---------------------------------------------------------------------------
 # Labels of data fields, for messages
@@ -417,11 +466,11 @@ def table_field_labels(fmt: FormatSpec = FORMAT_2021_SPEC) -> dict[tuple[str, ..
         for row_key, row_label in block.rows:
             base = ("proactive", row_key)
             labels[base] = f"{block.title} {row_label}"
-            for field_key, field_label in block.fields:
-                if field_key:
-                    labels[base + (field_key,)] = f"{block.title} {row_label} / {field_label}"
+            for field in block.fields:
+                if field.key:
+                    labels[base + (field.key,)] = f"{block.title} {row_label} / {field.label}"
                 else:
-                    labels[base] = f"{block.title} {row_label} / {field_label}"
+                    labels[base] = f"{block.title} {row_label} / {field.label}"
     for row in fmt.application_rows:
         row_label = _join_labels(row.labels)
         for depth in range(1, len(row.path)):

@@ -25,7 +25,8 @@ from docxtpl import DocxTemplate
 
 from xxgk_report import api
 from xxgk_report.model import load_report
-from xxgk_report.render import report_context, template_path
+from xxgk_report.render import report_context
+from xxgk_report.variants import template_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "example-2022.yaml"

@@ -10,6 +10,7 @@ from . import docx_reader as dr
 from .conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "report.docx"
+SHIPPED = ("report.docx", "letterhead.docx", "format-2019.docx")
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,11 @@ def template() -> bytes:
     return TEMPLATE.read_bytes()
 
 
-def test_committed_template_is_what_the_script_builds(builder, template):
-    assert builder.build_report_template() == template, "run: python tools/build_templates.py"
+@pytest.mark.parametrize("name", SHIPPED)
+def test_committed_templates_are_what_the_script_builds(builder, name):
+    assert set(builder.TEMPLATE_BUILDERS) == set(SHIPPED)
+    built = builder.TEMPLATE_BUILDERS[name]()
+    assert built == (ROOT / "templates" / name).read_bytes(), "run: python tools/build_templates.py"
 
 
 def test_builder_check_mode_passes(builder):
@@ -54,7 +58,7 @@ def test_styles_set_the_east_asian_font_everywhere(template):
     assert fonts == {
         "Normal": ("仿宋_GB2312", 32), "Title": ("方正小标宋简体", 44), "Heading1": ("黑体", 32),
         "Heading2": ("楷体_GB2312", 32), "RunInHeading": ("楷体_GB2312", 32), "TableText": ("仿宋_GB2312", 21),
-        "Signoff": ("仿宋_GB2312", 32), "Footer": ("宋体", 28),
+        "Signoff": ("仿宋_GB2312", 32), "Footer": ("宋体", 28), "Letterhead": ("方正小标宋简体", 72),
     }
     text = dr.parts(template)["word/styles.xml"].decode()
     assert "Theme" not in text  # no theme fonts (asciiTheme, eastAsiaTheme, …)

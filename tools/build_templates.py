@@ -1,7 +1,11 @@
-"""Write templates/report.docx, the default docxtpl template, from the spec.
+"""Write the shipped docxtpl templates (templates/*.docx) from the spec.
 
-    python tools/build_templates.py            # (re)write templates/report.docx
-    python tools/build_templates.py --check    # exit 1 if the committed file differs
+    python tools/build_templates.py            # (re)write every template
+    python tools/build_templates.py --check    # exit 1 if a committed file differs
+
+Variants: report.docx (`default`, the 2021 format), letterhead.docx (the same under a red
+发文机关标志 and separator line, GB/T 9704 7.2.4/7.2.6) and format-2019.docx (the 2019 format).
+Each carries its one-line description in the 「备注」 document property.
 
 Typography follows GB/T 9704-2012 (see ../shared/format/typesetting.md): A4, margins
 37/26/35/28 mm, 22 lines × 28 characters, body 3号仿宋_GB2312, title 2号方正小标宋简体,
@@ -37,6 +41,9 @@ SONGTI = "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
 
 LINE = 579  # 28.95 pt: 22 lines in the 225 mm 版心
+RED = "FF0000"
+LETTERHEAD_SIZE = 72  # 小初 (36 pt); the renderer shrinks it for a long name
+LETTERHEAD_TOP = 1984  # 35 mm from the top of the 版心 to the top of the 发文机关标志
 BODY_SIZE = 32  # 3号, half-points
 TABLE_SIZE = 21  # 五号
 PAGE_NUMBER_SIZE = 28  # 4号
@@ -104,6 +111,11 @@ def style_elements() -> list:
         style_element("paragraph", "Signoff", "落款", based_on="Normal",
                       ppr=paragraph_properties(jc="right", line=LINE, ind={**no_indent, "w:rightChars": 200, "w:right": 640}),
                       rpr=run_properties(FANGSONG, BODY_SIZE, spacing=CHAR_SPACING)),
+        # GB/T 9704 7.2.4 and 7.2.6: 发文机关标志 red, 小标宋, centred, 35 mm below the top of
+        # the 版心; a red separator line as wide as the 版心 under it.
+        style_element("paragraph", "Letterhead", "发文机关标志", based_on="Normal", next_style="Normal",
+                      ppr=letterhead_properties(),
+                      rpr=run_properties(XIAOBIAOSONG, LETTERHEAD_SIZE, color=RED)),
         style_element("paragraph", "Footer", "footer",
                       ppr=paragraph_properties(line=240, line_rule="auto", snap_to_grid=False, ind=no_indent),
                       rpr=run_properties(SONGTI, PAGE_NUMBER_SIZE, latin=SONGTI)),
@@ -111,6 +123,13 @@ def style_elements() -> list:
         style_element("table", "TableNormal", "Normal Table", default=True, ui_priority=99),
         style_element("numbering", "NoNumbering", "No List", default=True, ui_priority=99),
     ]
+
+
+def letterhead_properties():
+    """Centred, 35 mm below the top of the 版心, the red line 11 pt (4 mm) under the name."""
+    return paragraph_properties(jc="center", before=LETTERHEAD_TOP, after=0, line=240, line_rule="auto",
+                                snap_to_grid=False, ind={"w:firstLineChars": 0, "w:firstLine": 0},
+                                bottom_border={"w:val": "single", "w:sz": 18, "w:space": 11, "w:color": RED})
 
 
 def write_font_table(document) -> None:
@@ -163,11 +182,13 @@ def write_page_number(footer, jc: str, ind: dict) -> None:
         p.append(r)
 
 
-def write_core_properties(document) -> None:
-    """Neutral, fixed document properties (the renderer fills them from the data)."""
+def write_core_properties(document, description: str) -> None:
+    """Fixed document properties: the variant's description in 「备注」 (the renderer
+    replaces them all from the data)."""
     props = document.core_properties
     props.author = props.last_modified_by = "xxgk-report"
-    props.comments = props.title = props.subject = props.keywords = props.category = ""
+    props.comments = description
+    props.title = props.subject = props.keywords = props.category = ""
     props.created = props.modified = dt.datetime(2021, 9, 26)
     props.revision = 1
 
@@ -217,10 +238,16 @@ def table_cell_content(cell) -> object:
     return paragraph("TableText", [run(cell.text)])
 
 
-def body_elements(fmt: spec.FormatSpec) -> list:
+def letterhead() -> list:
+    """发文机关标志 (the agency's name) over its separator line, then two blank lines."""
+    return [paragraph("Letterhead", [run("{{ agency }}")]), paragraph("Normal"), paragraph("Normal")]
+
+
+def body_elements(fmt: spec.FormatSpec, with_letterhead: bool = False) -> list:
     """Everything between the start of the document and its section properties."""
     tables = {t.key: t for t in fmt.tables()}
-    items = [
+    items = letterhead() if with_letterhead else []
+    items += [
         control("{%p for line in title_lines %}"),
         paragraph("Title", [run("{{ line }}")]),
         control("{%p endfor %}"),
@@ -244,17 +271,18 @@ def body_elements(fmt: spec.FormatSpec) -> list:
     return items
 
 
-def build_report_template(fmt: spec.FormatSpec = spec.FORMAT_2021_SPEC) -> bytes:
-    """Return the bytes of the default template for `fmt`."""
+def build_report_template(fmt: spec.FormatSpec = spec.FORMAT_2021_SPEC, with_letterhead: bool = False,
+                          description: str = "") -> bytes:
+    """Return the bytes of a template for `fmt`, optionally under a letterhead."""
     document = docx.Document()
     drop_unused_parts(document)
     write_styles(document)
     write_font_table(document)
     write_settings(document)
     write_page_setup(document)
-    write_core_properties(document)
+    write_core_properties(document, description)
     sect_pr = document.element.body.sectPr
-    for item in body_elements(fmt):
+    for item in body_elements(fmt, with_letterhead):
         sect_pr.addprevious(item)
     out = io.BytesIO()
     document.save(out)
@@ -262,7 +290,16 @@ def build_report_template(fmt: spec.FormatSpec = spec.FORMAT_2021_SPEC) -> bytes
 
 
 #: template file name → builder
-TEMPLATE_BUILDERS = {"report.docx": build_report_template}
+TEMPLATE_BUILDERS = {
+    "report.docx": lambda: build_report_template(
+        description=f"官方 2021 格式（{spec.NOTICE_2021}），GB/T 9704 版式；2021 年度起的报告默认使用"),
+    "letterhead.docx": lambda: build_report_template(
+        with_letterhead=True,
+        description="2021 格式，文首加红色发文机关标志（机关名称，方正小标宋）和红色分隔线"),
+    "format-2019.docx": lambda: build_report_template(
+        spec.FORMAT_2019_SPEC,
+        description=f"2019 格式（{spec.NOTICE_2019}）；2019、2020 年度的报告默认使用"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

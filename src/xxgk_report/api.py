@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .checks import check_report
-from .errors import DataError, OutputError, Problem, count_errors
+from .errors import DataError, OutputError, Problem, TemplateError, count_errors
 from .model import Report, build_report, load_report
-from .render import DEFAULT_TEMPLATE, render_docx, template_path
+from .render import render_docx
 from .rules import RULES
+from .template_check import inspect_template
+from .variants import DEFAULT_FOR_FORMAT, is_path, template_path
 
-__all__ = ["Report", "Problem", "load_report", "check", "render_report", "build_report_file",
-           "default_output", "write_atomic"]
+__all__ = ["Problem", "Report", "build_report_file", "check", "default_output", "load_report",
+           "render_report", "template_for", "write_atomic"]
 
 DEFAULT_OUTPUT_DIR = Path("out")
 
@@ -72,11 +74,27 @@ def check(data: Data, previous: Optional[Data] = None) -> list[Problem]:
     return _checks(report, previous)
 
 
-def _template_for(report: Report, template: Optional[str]) -> Path:
+def template_for(report: Report, template: Optional[str] = None) -> Path:
+    """The template a report is rendered with, checked: `template` (a variant name or a
+    .docx path), else the data's `template:` (a path relative to the data file), else the
+    default variant of the report's format. Raises `TemplateError` listing the template's
+    problems, or naming a template made for the other format."""
     if template is not None:
-        return template_path(template)
-    base = report.source.parent if report.source else None
-    return template_path(report.template or DEFAULT_TEMPLATE, base)
+        path = template_path(template)
+    elif report.template is not None:
+        path = template_path(report.template, report.source.parent if report.source else None)
+    else:
+        path = template_path(DEFAULT_FOR_FORMAT[report.format])
+    info = inspect_template(path)
+    shown = str(path) if is_path(template or report.template or "") else path.stem
+    if info.format is not None and info.format != report.format:
+        raise TemplateError(f"模板 {shown} 是 {info.format} 格式的模板，数据是 {report.format} 格式"
+                            f"（{report.year} 年度）；请换用 {report.format} 格式的模板，"
+                            f"如 --template {DEFAULT_FOR_FORMAT[report.format]}")
+    if info.errors:
+        raise TemplateError(f"模板 {shown} 有 {len(info.errors)} 处问题，未生成报告"
+                            f"（make-report template check 可单独检查模板）。", info.problems)
+    return path
 
 
 def _checked_render(report: Report, template: Optional[str], previous: Optional[Data],
@@ -84,7 +102,7 @@ def _checked_render(report: Report, template: Optional[str], previous: Optional[
     findings = _checks(report, previous)
     if count_errors(findings) and not draft:
         raise DataError(_source(report), findings)
-    return render_docx(report, _template_for(report, template), findings if draft else None), findings
+    return render_docx(report, template_for(report, template), findings if draft else None), findings
 
 
 def render_report(data: Data, template: Optional[str] = None, *, previous: Optional[Data] = None,

@@ -74,7 +74,12 @@ class DataError(ReportError):
 
 
 class TemplateError(ReportError):
-    """The template cannot be found, read or rendered."""
+    """The template cannot be found, read or rendered; `problems` lists what the template
+    check found (empty when the message says it all)."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()):
+        self.problems = tuple(problems)
+        super().__init__(message)
 
 
 class OutputError(ReportError):

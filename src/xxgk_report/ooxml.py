@@ -55,12 +55,15 @@ def run_properties(east_asia: str, size: int, latin: str = LATIN_FONT, spacing: 
 def paragraph_properties(*, jc: str = "", line: int = 0, line_rule: str = "exact",
                          first_line_chars: Optional[int] = None, before: int = 0, after: int = 0,
                          keep_next: bool = False, outline: Optional[int] = None,
-                         snap_to_grid: bool = True, ind: Optional[dict[str, int]] = None) -> object:
+                         snap_to_grid: bool = True, ind: Optional[dict[str, int]] = None,
+                         bottom_border: Optional[dict[str, object]] = None) -> object:
     """Return `w:pPr` for a style or paragraph (children in schema order)."""
     children = []
     if keep_next:
         children.append(element("w:keepNext"))
     children.append(element("w:widowControl", {"w:val": 0}))
+    if bottom_border:
+        children.append(element("w:pBdr", children=[element("w:bottom", bottom_border)]))
     if not snap_to_grid:
         children.append(element("w:snapToGrid", {"w:val": 0}))
     spacing = {"w:before": before, "w:after": after}

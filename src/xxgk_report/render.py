@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
@@ -25,27 +24,6 @@ from . import spec
 from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
 from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
-
-DEFAULT_TEMPLATE = "default"
-#: template variant name → file in the `xxgk_report.templates` package (templates/)
-TEMPLATE_FILES = {"default": "report.docx"}
-
-
-def template_path(name: str, base: Optional[Path] = None) -> Path:
-    """Return the .docx of a template given by variant name or by path (relative to `base`)."""
-    if name.lower().endswith(".docx") or "/" in name or "\\" in name:
-        path = Path(name).expanduser()
-        if not path.is_absolute() and base is not None:
-            path = base / path
-        if not path.is_file():
-            raise TemplateError(f"找不到模板文件 {path}")
-        return path
-    file_name = TEMPLATE_FILES.get(name)
-    if file_name is None:
-        known = "、".join(TEMPLATE_FILES)
-        raise TemplateError(f"没有名为 “{name}” 的模板；可用的模板：{known}，或给出 .docx 文件路径")
-    return Path(str(resources.files("xxgk_report.templates").joinpath(file_name)))
-
 
 def jinja_environment() -> SandboxedEnvironment:
     """The sandboxed, autoescaping, strict environment every template is rendered in."""
@@ -123,6 +101,29 @@ def _numbers(value: Any) -> Any:
 
 def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, str]]:
     return [{"kind": p.kind, "heading": p.heading, "text": p.text} for p in paragraphs]
+
+
+#: A paragraph of narrative, as templates see it.
+PARAGRAPH_FIELDS = ("kind", "heading", "text")
+
+
+def context_schema(fmt: spec.FormatSpec) -> dict[str, Any]:
+    """The shape of `report_context` for a format: a mapping's keys map to the shape of their
+    values; a list to a one-item list holding the shape of its items; text to None.
+    `template_check` reads it to tell a template's fields from its typos."""
+    paragraphs = [dict.fromkeys(PARAGRAPH_FIELDS)]
+    schema: dict[str, Any] = {"year": None, "agency": None, "title": None, "date": None, "title_lines": [None]}
+    for key, _ in spec.NARRATIVE_FIELDS:
+        if len(key) == 1:
+            schema[key[0]] = paragraphs
+    tables: dict[str, Any] = {key: {"text": paragraphs} for key, _ in spec.SECTIONS[1:4]}
+    for table in fmt.tables():
+        for cell in table.value_cells():
+            node = tables
+            for key in cell.field[:-1]:
+                node = node.setdefault(key, {})
+            node[cell.field[-1]] = None
+    return {**schema, **tables}
 
 
 def report_context(report: Report) -> dict[str, Any]:

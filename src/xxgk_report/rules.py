@@ -64,6 +64,15 @@ _RULES = (
     Rule("S2", WARNING, "六、其他需要报告的事项 说明信息处理费的收取情况（2021 年度起）"),
     Rule("S3", WARNING, "一、总体情况 涵盖五个方面：主动公开、依申请公开、政府信息管理、平台建设、监督保障"),
     Rule("S4", WARNING, "跨年：各章节正文与上年报告的相似度低于 80%（不雷同）"),
+    # Templates (make-report template check; every render checks its template first)
+    Rule("M1", ERROR, "模板：是 .docx 文件，每个 XML 部分都合法"),
+    Rule("M2", ERROR, "模板：标签能被解析（{{ }} {% %} 成对、语法正确）"),
+    Rule("M3", ERROR, "模板：标签中的字段都存在于数据中"),
+    Rule("M4", ERROR, "模板：印出每个表格数值、标题和各部分正文"),
+    Rule("M5", ERROR, "模板：六个部分的标题与官方格式一字不差"),
+    Rule("M6", ERROR, "模板：三张表格的行列、合并单元格和文字与官方格式一致"),
+    Rule("M7", ERROR, "模板：不访问内部属性，不引用其他文件（include、import）"),
+    Rule("M8", ERROR, "模板：字段属于同一种格式，且与数据的格式一致"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -34,7 +34,7 @@ def test_output_file_gets_the_usual_mode(run, tmp_path):
 
 
 def test_template_option_by_name_and_path(run, tmp_path):
-    from xxgk_report.render import template_path
+    from xxgk_report.variants import template_path
     assert run(FULL, "-o", "a.docx", "--template", "default").exit_code == 0
     assert run(FULL, "-o", "b.docx", "--template", template_path("default")).exit_code == 0
     assert (tmp_path / "a.docx").read_bytes() == (tmp_path / "b.docx").read_bytes()
@@ -43,12 +43,13 @@ def test_template_option_by_name_and_path(run, tmp_path):
 def test_unknown_template_name_is_refused(run, tmp_path):
     result = run(FULL, "-o", "a.docx", "--template", "fancy")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "错误：没有名为 “fancy” 的模板；可用的模板：default，或给出 .docx 文件路径"
+    assert result.stderr.strip() == ("错误：没有名为 “fancy” 的模板；可用的模板：default、format-2019、letterhead"
+                                     "（make-report templates 列出说明），或给出 .docx 文件路径")
     assert not (tmp_path / "a.docx").exists()
 
 
 def test_template_path_in_data_is_relative_to_the_data_file(run, tmp_path, write_data):
-    from xxgk_report.render import template_path
+    from xxgk_report.variants import template_path
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "mine.docx").write_bytes(template_path("default").read_bytes())
     data = write_data(FULL.read_text(encoding="utf-8") + "\ntemplate: mine.docx\n", "sub/r.yaml")

@@ -1,0 +1,80 @@
+"""Template variants: the .docx files in `templates/`, found by name or by path.
+
+A variant's name is its file name without `.docx` (`templates/report.docx` is `default`);
+its one-line description is the file's own document property 「备注」 (dc:description),
+so a template copied and edited in Word keeps it. This module only reads zip entries: it
+is cheap enough for `make-report templates` and `--help`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from lxml import etree
+
+from .errors import TemplateError
+
+DEFAULT = "default"
+#: the variant a report gets when neither its data nor the command names one, by format
+DEFAULT_FOR_FORMAT = {2021: DEFAULT, 2019: "format-2019"}
+#: the file of the default variant (the project's guide fixes its name)
+_DEFAULT_FILE = "report.docx"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    path: Path
+    description: str
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("xxgk_report.templates")))
+
+
+def _name(path: Path) -> str:
+    return DEFAULT if path.name == _DEFAULT_FILE else path.stem
+
+
+def description(path: Path) -> str:
+    """A template's one-line description (its 「备注」 document property), or ""."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = etree.fromstring(archive.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return ""
+    node = core.find(f"{_DC}description")
+    return " ".join((node.text or "").split()) if node is not None else ""
+
+
+def variants() -> list[Variant]:
+    """The shipped variants, default first, then by name."""
+    paths = sorted(_folder().glob("*.docx"), key=lambda p: (p.name != _DEFAULT_FILE, p.name))
+    return [Variant(_name(p), p, description(p)) for p in paths]
+
+
+def is_path(name: str) -> bool:
+    """True when `name` is a .docx path rather than a variant name."""
+    return name.lower().endswith(".docx") or "/" in name or "\\" in name
+
+
+def template_path(name: str, base: Optional[Path] = None) -> Path:
+    """The .docx of a template given by variant name or by path (relative to `base`)."""
+    if is_path(name):
+        path = Path(name).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        if not path.is_file():
+            raise TemplateError(f"找不到模板文件 {path}")
+        return path
+    for variant in variants():
+        if variant.name == name:
+            return variant.path
+    known = "、".join(v.name for v in variants())
+    raise TemplateError(f"没有名为 “{name}” 的模板；可用的模板：{known}（make-report templates 列出说明），"
+                        f"或给出 .docx 文件路径")

@@ -14,55 +14,13 @@ from xxgk_report import api, spec
 from xxgk_report.model import build_report
 
 from . import docx_reader as dr
+from .tables import assert_tables_match
 from .conftest import FIXTURES
 
 HEADINGS = [h for _, h in spec.SECTIONS]
 
 
 # --- the three tables -----------------------------------------------------
-
-
-def _dig(data: dict, path) -> dict:
-    for key in path:
-        data = (data or {}).get(key, {})
-    return data or {}
-
-
-def _result_rows(apps: dict):
-    """The 三、本年度办理结果 rows of a data file's applications, read from the data."""
-    rows = [apps.get("granted", {}), apps.get("partially_granted", {})]
-    for group in ("withheld", "cannot_provide", "not_handled", "other_handling"):
-        rows += list(apps.get(group, {}).values())
-    return rows
-
-
-def expected_value(data: dict, field: tuple[str, ...]) -> str:
-    """What a value cell must show, computed here from the data file (not by the library)."""
-    section, *path = field
-    if section == "applications":
-        *row_path, column = path
-        rows = _result_rows(data["applications"]) if row_path == ["total"] else [_dig(data["applications"], row_path)]
-        if column == "total":
-            return str(sum(sum(v for k, v in row.items() if k != "total") for row in rows))
-        return str(sum(row.get(column, 0) for row in rows))
-    if section == "reviews":
-        group = _dig(data["reviews"], path[:1])
-        return str(sum(group.values()) if path[1] == "total" else group.get(path[1], 0))
-    value = _dig(data["proactive"], path[:1]) if len(path) == 2 else data["proactive"].get(path[0], 0)
-    return str(value[path[1]] if len(path) == 2 else value)
-
-
-def assert_tables_match(blob: bytes, data: dict) -> None:
-    read = dr.tables(blob)
-    assert len(read) == 3
-    for table, found in zip(spec.FORMAT_2021_SPEC.tables(), read, strict=True):
-        assert found.problems == [], table.key
-        assert found.grid == list(table.widths) and found.width == sum(table.widths) <= 8845
-        assert found.header_rows == table.header_rows
-        expected = sorted(
-            (c.row, c.col, c.rowspan, c.colspan, c.text if c.field is None else expected_value(data, c.field))
-            for c in table.cells)
-        assert sorted((c.row, c.col, c.rowspan, c.colspan, c.text) for c in found.cells) == expected, table.key
 
 
 def test_full_data_every_cell_and_span(full_docx, full_data):

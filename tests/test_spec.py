@@ -1,5 +1,5 @@
-"""The spec against the official format, transcribed here independently from
-国办公开办函〔2021〕30号 (../shared/format/official-format.md §2–§4)."""
+"""The spec against the official formats, transcribed here independently from
+国办公开办函〔2021〕30号 and 〔2019〕60号 (../shared/format/official-format.md §2–§4, §6)."""
 
 from xxgk_report import spec
 from xxgk_report.ooxml import cell_map
@@ -31,7 +31,7 @@ _ITEMS = {
 }
 
 
-def official_applications():
+def official_applications(other_handling_items: bool = True):
     cells = [
         (0, 0, 3, 3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
         (0, 3, 1, 7, "申请人情况"), (1, 3, 2, 1, "自然人"), (1, 4, 1, 5, "法人或其他组织"), (1, 9, 2, 1, "总计"),
@@ -43,10 +43,16 @@ def official_applications():
     ]
     row = 7
     for group, items in _ITEMS.items():
+        if group == "（六）其他处理" and not other_handling_items:  # 2019: one row across cols 2–3
+            cells.append((row, 1, 1, 2, group))
+            row += 1
+            continue
         cells.append((row, 1, len(items), 1, group))
         cells += [(row + i, 2, 1, 1, item) for i, item in enumerate(items)]
         row += len(items)
-    cells += [(26, 1, 1, 2, "（七）总计"), (27, 0, 1, 3, "四、结转下年度继续办理")]
+    results = row - 5 + 1
+    cells[cells.index((5, 0, 22, 1, "三、本年度办理结果"))] = (5, 0, results, 1, "三、本年度办理结果")
+    cells += [(row, 1, 1, 2, "（七）总计"), (row + 1, 0, 1, 3, "四、结转下年度继续办理")]
     return cells
 
 
@@ -102,10 +108,11 @@ def test_section_headings_in_official_order():
         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
 
 
-def test_data_keys_never_shadow_dict_attributes_in_templates():
-    # Templates write {{ applications.received.natural }}; Jinja tries getattr first.
-    keys = {k for t in FMT.tables() for c in t.value_cells() for k in c.field}
-    assert not keys & set(dir(dict))
+def test_a_data_key_may_shadow_a_dict_method():
+    # 2019's procurement.items is a data key; the renderer reads keys before attributes
+    # (tests/test_variants.py shows the rendered cell), so the spec may keep the schema's name.
+    keys = {k for t in FMT_2019.tables() for c in t.value_cells() for k in c.field}
+    assert keys & set(dir(dict)) == {"items"}
 
 
 def test_field_labels_join_row_and_column_labels():
@@ -115,3 +122,53 @@ def test_field_labels_join_row_and_column_labels():
     assert found[("applications", "received", "business")] == "一、本年新收政府信息公开申请数量 / 法人或其他组织 / 商业企业"
     assert found[("reviews", "litigation", "pending")] == "行政诉讼 / 未经复议直接起诉 / 尚未审结"
     assert found[("proactive", "fees")] == "第二十条第（八）项 行政事业性收费 / 本年收费金额（单位：万元）"
+
+
+# --- the 2019 format (official-format.md §6) ---------------------------------
+
+FMT_2019 = spec.FORMAT_2019_SPEC
+PROACTIVE_2019, APPLICATIONS_2019, REVIEWS_2019 = FMT_2019.tables()
+
+
+def official_proactive_2019():
+    items = ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量")
+    cells = [
+        (0, 0, 1, 4, "第二十条第（一）项"),
+        (1, 0, 1, 1, "信息内容"), (1, 1, 1, 1, "本年新制作数量"), (1, 2, 1, 1, "本年新公开数量"),
+        (1, 3, 1, 1, "对外公开总数量"), (2, 0, 1, 1, "规章"), (3, 0, 1, 1, "规范性文件"),
+        (4, 0, 1, 4, "第二十条第（五）项"), *[(5, i, 1, 1, t) for i, t in enumerate(items)],
+        (6, 0, 1, 1, "行政许可"), (7, 0, 1, 1, "其他对外管理服务事项"),
+        (8, 0, 1, 4, "第二十条第（六）项"), *[(9, i, 1, 1, t) for i, t in enumerate(items)],
+        (10, 0, 1, 1, "行政处罚"), (11, 0, 1, 1, "行政强制"),
+        (12, 0, 1, 4, "第二十条第（八）项"), (13, 0, 1, 1, "信息内容"), (13, 1, 1, 1, "上一年项目数量"),
+        (13, 2, 1, 2, "本年增/减"), (14, 0, 1, 1, "行政事业性收费"),
+        (15, 0, 1, 4, "第二十条第（九）项"), (16, 0, 1, 1, "信息内容"), (16, 1, 1, 1, "采购项目数量"),
+        (16, 2, 1, 2, "采购总金额"), (17, 0, 1, 1, "政府集中采购"),
+    ]
+    return cells
+
+
+def test_2019_proactive_labels_and_spans_match_official_format():
+    assert labels(PROACTIVE_2019) == sorted(official_proactive_2019())
+    assert PROACTIVE_2019.n_cols == 4 and PROACTIVE_2019.n_rows == 18
+    fields = {c.field: (c.row, c.col, c.colspan) for c in PROACTIVE_2019.value_cells()}
+    assert fields[("proactive", "fees", "change")] == (14, 2, 2)  # the last value spans 2 columns
+    assert fields[("proactive", "procurement", "amount")] == (17, 2, 2)
+    assert fields[("proactive", "licensing", "decisions")] == (6, 3, 1)
+
+
+def test_2019_applications_other_handling_is_one_row():
+    assert labels(APPLICATIONS_2019) == sorted(official_applications(other_handling_items=False))
+    assert APPLICATIONS_2019.n_rows == 3 + 23
+    assert next(c for c in APPLICATIONS_2019.cells if c.text == "三、本年度办理结果").rowspan == 20
+    assert ("applications", "other_handling", "natural") in {c.field for c in APPLICATIONS_2019.value_cells()}
+
+
+def test_2019_reviews_are_the_same_table():
+    assert labels(REVIEWS_2019) == sorted(official_reviews())
+
+
+def test_2019_tables_are_partitions_within_the_text_width():
+    for table in FMT_2019.tables():
+        cell_map(table)
+        assert sum(table.widths) <= spec.TEXT_WIDTH

@@ -80,13 +80,15 @@ def template_for(report: Report, template: Optional[str] = None) -> Path:
     default variant of the report's format. Raises `TemplateError` listing the template's
     problems, or naming a template made for the other format."""
     if template is not None:
-        path = template_path(template)
+        name, path = template, template_path(template)
     elif report.template is not None:
-        path = template_path(report.template, report.source.parent if report.source else None)
+        name = report.template
+        path = template_path(name, report.source.parent if report.source else None)
     else:
-        path = template_path(DEFAULT_FOR_FORMAT[report.format])
+        name = DEFAULT_FOR_FORMAT[report.format]
+        path = template_path(name)
     info = inspect_template(path)
-    shown = str(path) if is_path(template or report.template or "") else path.stem
+    shown = str(path) if is_path(name) else name
     if info.format is not None and info.format != report.format:
         raise TemplateError(f"模板 {shown} 是 {info.format} 格式的模板，数据是 {report.format} 格式"
                             f"（{report.year} 年度）；请换用 {report.format} 格式的模板，"

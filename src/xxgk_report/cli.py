@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__, api
-from .errors import DataError, Problem, ReportError, count_errors
+from .errors import DataError, Problem, ReportError, TemplateError, count_errors
 
 EPILOG = """\b
 示例 Examples:
@@ -63,6 +63,9 @@ def _reporting_errors(command):
             if all(p.rule[0] in "AB" for p in problems if p.is_error):
                 click.echo("提示：改正后重新生成；需要先印发征求意见稿时，可加 --draft 生成每页标有「草稿」的文档。",
                            err=True)
+        except TemplateError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            _print_problems(list(exc.problems))
         except ReportError as exc:
             click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
@@ -128,3 +131,49 @@ def check(data: str, previous: str | None, output_format: str, strict: bool) -> 
         click.echo(f"{data}：{_counts(findings)}。" if findings else f"{data}：未发现问题。")
     failed = count_errors(findings) > 0 or (strict and findings)
     sys.exit(1 if failed else 0)
+
+
+@main.command("templates")
+def list_templates() -> None:
+    """列出自带的模板及其说明。List the shipped template variants."""
+    from .variants import variants  # only zip reads: no docxtpl import for a listing
+    shown = variants()
+    width = max(len(v.name) for v in shown)
+    for variant in shown:
+        click.echo(f"{variant.name.ljust(width)}  {variant.description}")
+
+
+TEMPLATE_EPILOG = """\b
+示例 Examples:
+  make-report template check 我的模板.docx
+  make-report template check letterhead
+  make-report template check 2019模板.docx --format 2019
+"""
+
+
+@main.group("template")
+def template_group() -> None:
+    """模板相关命令。Template commands."""
+
+
+@template_group.command("check", epilog=TEMPLATE_EPILOG)
+@click.argument("template", metavar="PATH|NAME")
+@click.option("--format", "fmt", type=click.Choice(["2021", "2019"]),
+              help="按此格式检查（默认：按模板中的字段判断）。Check against this format.")
+@_reporting_errors
+def template_check(template: str, fmt: str | None) -> None:
+    """检查模板能否使用：XML、标签、字段、标题、三张表格。Check a template before using it.
+
+    在 Word/WPS 中改过的模板（红头、字体、页边距、联系方式等），用之前先检查；
+    生成报告时也会先做同样的检查。退出码：0 可用；1 有问题。
+    """
+    from .template_check import inspect_template
+    from .variants import template_path
+    path = template_path(template)
+    info = inspect_template(path, int(fmt) if fmt else None)
+    _print_problems(list(info.problems), err=False)
+    what = f"{info.format} 格式" if info.format else "格式无法判断"
+    if info.errors:
+        click.echo(f"{template}（{what}）：{len(info.errors)} 处问题，不能使用。")
+        sys.exit(1)
+    click.echo(f"{template}（{what}）：可以使用。")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
+from docx.shared import Length, Pt
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -25,9 +26,19 @@ from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
 from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
 
+class _DataFirstEnvironment(SandboxedEnvironment):
+    """The sandbox, where `a.b` reads the data's key `b` before any attribute of the mapping:
+    `{{ proactive.procurement.items }}` is the 2019 data key `items`, not `dict.items`."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def jinja_environment() -> SandboxedEnvironment:
     """The sandboxed, autoescaping, strict environment every template is rendered in."""
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return _DataFirstEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 class _StrictTemplate(DocxTemplate):
@@ -166,6 +177,25 @@ def _set_properties(document, report: Report) -> None:
     props.revision = 1
 
 
+#: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
+LETTERHEAD_STYLE = "Letterhead"
+
+
+def fit_letterhead(document) -> None:
+    """Shrink a 发文机关标志 that would not fit on one line of the 版心 (a long agency name
+    at 小初 is wider than 156 mm): its type size becomes the largest that fits."""
+    section = document.sections[0]
+    width_pt = Length(section.page_width - section.left_margin - section.right_margin).pt
+    for p in document.paragraphs:
+        if p.style is None or p.style.style_id != LETTERHEAD_STYLE or not p.text.strip():
+            continue
+        size = max((r.font.size for r in p.runs if r.font.size), default=None) or p.style.font.size
+        fit = Pt(int(width_pt * 2 / _width(p.text.strip())) / 2)
+        if size is None or fit < size:
+            for r in p.runs:
+                r.font.size = fit
+
+
 DRAFT_MARK = "草稿"
 _DRAFT_COLOR = "C00000"
 
@@ -225,6 +255,7 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     except Exception as exc:  # a damaged .docx: zip, XML or package errors
         raise TemplateError(f"无法读取模板 {template}（{type(exc).__name__}: {exc}）") from None
     _set_properties(doc.docx, report)
+    fit_letterhead(doc.docx)
     if draft is not None:
         mark_draft(doc.docx, draft)
     out = io.BytesIO()

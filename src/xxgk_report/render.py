@@ -36,9 +36,16 @@ class _DataFirstEnvironment(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+class _NoFilesLoader(jinja2.BaseLoader):
+    """A template may not {% include %}, {% import %} or {% extends %} anything."""
+
+    def get_source(self, environment, template):
+        raise jinja2.exceptions.SecurityError(f"模板不能引用其他文件（{template}）")
+
+
 def jinja_environment() -> SandboxedEnvironment:
     """The sandboxed, autoescaping, strict environment every template is rendered in."""
-    return _DataFirstEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return _DataFirstEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
 
 
 class _StrictTemplate(DocxTemplate):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -320,7 +319,8 @@ def _missing_fields(refs: _References, fmt: spec.FormatSpec) -> list[Problem]:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Text as compared with the official labels: verbatim but for whitespace."""
+    return re.sub(r"\s+", "", text)
 
 
 def _paragraph_texts(root) -> set[str]:
@@ -386,7 +386,7 @@ def _table_problems(document, fmt: spec.FormatSpec) -> list[Problem]:
     for table, (key, heading) in zip(fmt.tables(), spec.SECTIONS[1:4]):
         first = _normal(table.cells[0].text or "")
         match = next((f for f in found if f[1] and f[1][0].text == first), None)
-        where = f"表格「{heading}」"
+        where = "表格" + heading.split("、")[0]  # 表格二, 表格三, 表格四
         if match is None:
             problems.append(_problem("M6", where, f"找不到这张表（第一格应为「{table.cells[0].text}」）", (heading,)))
             continue
@@ -421,8 +421,7 @@ def _compare_table(table: spec.TableSpec, found: tuple[int, list[_Rect]], where:
     shown = problems[:MAX_TABLE_PROBLEMS]
     if len(problems) > len(shown):
         shown.append(f"另有 {len(problems) - len(shown)} 处不同")
-    return [_problem("M6", where, message + "；请对照官方格式改回（或从 make-report 自带的模板重新复制这张表）", (heading,))
-            for message in shown]
+    return [_problem("M6", where, message, (heading,)) for message in shown]
 
 
 def _row_text(row: list[_Rect]) -> str:

@@ -516,3 +516,59 @@ def test_findings_list_errors_first_then_warnings_in_rule_order(base):
     base["other_matters"] = ["无。"]
     base["reviews"]["reconsideration"]["total"] = 3
     assert [f.rule for f in api.check(base)] == ["B1", "Y3", "S2"]
+
+
+# ---------------------------------------------------------------------------
+# The 2019 format: the same rules on its rows and labels
+
+FULL_2019 = read_yaml(FIXTURES / "full-2020.yaml")
+
+
+@pytest.fixture
+def y2020() -> dict:
+    return copy.deepcopy(FULL_2019)
+
+
+def test_2019_fixture_passes(y2020):
+    assert api.check(y2020) == []
+
+
+def test_2019_a2_counts_other_handling_as_one_row(y2020):
+    y2020["applications"]["total"] = {"natural": 40, "total": 75}  # computed: 40 and 76
+    finding = only(api.check(y2020))
+    assert (finding.rule, finding.path, finding.values) == ("A2", "applications.total.total", {"given": 75, "computed": 76})
+
+
+def test_2019_a3_on_the_other_handling_row(y2020):
+    y2020["applications"]["other_handling"]["total"] = 3  # 2 + 1 + 1 = 4
+    finding = only(api.check(y2020))
+    assert (finding.rule, finding.path, finding.labels) == (
+        "A3", "applications.other_handling.total", ("三、本年度办理结果（六）其他处理 / 总计",))
+
+
+def test_2019_p1_names_the_2019_columns(y2020):
+    y2020["proactive"]["rules"] = {"created": 1}
+    finding = only(api.check(y2020))
+    assert finding.rule == "P1"
+    assert "规章一行填了 本年新制作数量 1、本年新公开数量 0、对外公开总数量 0" in finding.message
+    assert "请填在“规范性文件”一行" in finding.message
+
+
+def test_2019_has_no_fee_amount_and_no_information_fee_rule(y2020):
+    y2020["proactive"]["fees"] = {"previous_items": 20000}
+    y2020["other_matters"] = ["无。"]
+    assert api.check(y2020) == []
+
+
+def test_2021_report_against_a_2019_format_previous_year(base, y2020):
+    y2021 = copy.deepcopy(base)
+    y2021.update(year=2021, date="2022-01-20", title=None)
+    del y2021["title"]
+    y2021["applications"]["carried_over"] = {"natural": 2}  # 2020's 结转 is natural 2
+    y2021["applications"]["received"] = {"natural": 4, "business": 1}
+    y2021["overview"][1]["paragraphs"] = ["本年度收到申请5件。"]
+    assert api.check(y2021) == []
+    assert api.check(y2021, previous=y2020) == []  # C1 across formats; C2 only between 2021 reports
+    y2020["applications"]["carried_forward"] = {"natural": 1}
+    y2020["applications"]["granted"]["natural"] = 21
+    assert [f.rule for f in api.check(y2021, previous=y2020)] == ["C1"]

@@ -7,12 +7,13 @@ import re
 import yaml
 from click.testing import CliRunner
 
-from xxgk_report import api
+from xxgk_report import api, spec
 from xxgk_report.cli import main
 from xxgk_report.rules import RULES
 
 from . import docx_reader as dr
 from .conftest import ROOT
+from .tables import assert_tables_match
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -60,3 +61,10 @@ def test_readme_check_example_is_what_check_prints(tmp_path):
     result = CliRunner().invoke(main, ["check", str(path)], prog_name="make-report")
     errors = [line for line in result.stdout.splitlines() if line.startswith("错误")]
     assert errors == lines[1:3]
+
+
+def test_readme_2019_example_renders_in_the_2019_layout(write_data):
+    block = next(b for b in _blocks("yaml") if "year: 2020" in b)
+    path = write_data(block)
+    assert api.load_report(path).format == 2019
+    assert_tables_match(api.render_report(path), yaml.safe_load(block), spec.FORMAT_2019_SPEC)

@@ -14,8 +14,8 @@ from xxgk_report import api, spec
 from xxgk_report.model import build_report
 
 from . import docx_reader as dr
-from .tables import assert_tables_match
 from .conftest import FIXTURES
+from .tables import assert_tables_match
 
 HEADINGS = [h for _, h in spec.SECTIONS]
 

@@ -22,13 +22,21 @@ import sys
 from pathlib import Path
 
 import docx
-from docx.opc.oxml import parse_xml, serialize_part_xml as serialize_part
+from docx.opc.oxml import parse_xml
+from docx.opc.oxml import serialize_part_xml as serialize_part
 from docx.shared import Twips
 
 from xxgk_report import spec
 from xxgk_report.ooxml import (
-    deterministic_zip, element, field_runs, paragraph, paragraph_properties, run,
-    run_properties, style_element, table_element,
+    deterministic_zip,
+    element,
+    field_runs,
+    paragraph,
+    paragraph_properties,
+    run,
+    run_properties,
+    style_element,
+    table_element,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -319,11 +319,11 @@ def _proactive_table(blocks: tuple[ProactiveBlock, ...]) -> TableSpec:
         cells.append(Cell(r, 0, 1, 4, text=block.title))
         starts = [1 + sum(block.spans()[:i]) for i in range(len(block.fields))]
         cells.append(Cell(r + 1, 0, text=block.header))
-        for start, span, field in zip(starts, block.spans(), block.fields):
+        for start, span, field in zip(starts, block.spans(), block.fields, strict=True):
             cells.append(Cell(r + 1, start, 1, span, text=field.label))
         for j, (row_key, row_label) in enumerate(block.rows, start=r + 2):
             cells.append(Cell(j, 0, text=row_label))
-            for start, span, field in zip(starts, block.spans(), block.fields):
+            for start, span, field in zip(starts, block.spans(), block.fields, strict=True):
                 path = ("proactive", row_key) + ((field.key,) if field.key else ())
                 cells.append(Cell(j, start, 1, span, field=path))
         r += 2 + len(block.rows)

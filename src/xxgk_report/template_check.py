@@ -383,7 +383,7 @@ def _expected(cell: spec.Cell) -> _Rect:
 def _table_problems(document, fmt: spec.FormatSpec) -> list[Problem]:
     found = [read_table(t) for t in document.iter(f"{W}tbl")]
     problems = []
-    for table, (key, heading) in zip(fmt.tables(), spec.SECTIONS[1:4]):
+    for table, (_, heading) in zip(fmt.tables(), spec.SECTIONS[1:4], strict=True):
         first = _normal(table.cells[0].text or "")
         match = next((f for f in found if f[1] and f[1][0].text == first), None)
         where = "表格" + heading.split("、")[0]  # 表格二, 表格三, 表格四
@@ -412,7 +412,7 @@ def _compare_table(table: spec.TableSpec, found: tuple[int, list[_Rect]], where:
         if op == "equal":
             continue
         pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for i, j in zip(range(i1, i1 + pairs), range(j1, j1 + pairs)):
+        for i, j in zip(range(i1, i1 + pairs), range(j1, j1 + pairs), strict=True):
             problems += _compare_row(want[i], have[j], i)
         for i in range(i1 + pairs, i2):
             problems.append(f"缺少第 {i + 1} 行（{_row_text(want[i])}）；是否删掉了一行？")

@@ -26,6 +26,7 @@ from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
 from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
 
+
 class _DataFirstEnvironment(SandboxedEnvironment):
     """The sandbox, where `a.b` reads the data's key `b` before any attribute of the mapping:
     `{{ proactive.procurement.items }}` is the 2019 data key `items`, not `dict.items`."""

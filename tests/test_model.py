@@ -242,3 +242,26 @@ def test_absurd_fees_are_refused(fees):
 @pytest.mark.parametrize("date", ["20230116", "2023-W03-1", "2023-1-16"])
 def test_date_strings_must_be_yyyy_mm_dd(date):
     assert problems_of({"year": 2022, "agency": "某镇", "date": date})[0].startswith("错误 D1 date「成文日期」：应为日期")
+
+
+def test_2019_values_of_each_kind():
+    report = build_report({"year": 2020, "agency": "某镇", "proactive": {
+        "licensing": {"previous_items": 3, "change": -2},
+        "procurement": {"items": 1, "amount": 25.6},  # a float from a caller's dict is text as written
+        "fees": {"change": 0}}})
+    assert report.proactive["licensing"] == {"previous_items": 3, "change": -2, "decisions": 0}
+    assert report.proactive["procurement"] == {"items": 1, "amount": "25.6"}
+    assert report.proactive["other_services"] == {"previous_items": 0, "change": 0, "decisions": 0}
+
+
+@pytest.mark.parametrize("written", ["−3", "－3"])
+def test_a_minus_sign_copied_from_a_pdf_is_named(written):
+    found = problems_of({"year": 2020, "agency": "某镇", "proactive": {"licensing": {"change": written}}})
+    assert found == [f"错误 V1 proactive.licensing.change「第二十条第（五）项 行政许可 / 本年增/减」：应为整数（减少写负数，"
+                     f"如 -2），实际为 文字 “{written}”；其中的负号不是半角减号（从 PDF 或 Word 复制来的？），请改为 -3"]
+
+
+def test_2019_keys_in_a_2021_year_say_which_format_they_are():
+    found = problems_of({"year": 2021, "agency": "某镇", "proactive": {"procurement": {"items": 1}}})
+    assert found[0] == ("错误 D1 format「年报格式」：二、主动公开政府信息情况 用了 2019 格式的键（items、procurement），"
+                        "而 2021 年度默认 2021 格式；请按 2021 格式改写这张表，或写明 format: 2019")

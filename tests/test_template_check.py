@@ -145,7 +145,7 @@ def test_m4_a_value_cell_left_empty(edited):
     found = problems(path)
     assert [p[0] for p in found] == ["M4", "M6"]
     assert found[0][1] == "reviews.litigation.pending"
-    assert found[1][2] == "第 4 行第 9 列：应为「{{reviews.litigation.pending}}」，模板中为空格"
+    assert found[1][2] == "第 4 行第 9 列：应为「{{reviews.litigation.pending}}」，模板中为空单元格"
 
 
 def test_m4_a_section_not_printed(edited):
@@ -183,7 +183,7 @@ def test_m6_a_horizontal_merge_undone(edited):
     found = problems(edited(unmerge))
     assert found == [
         ("M6", "表格三", "第 6 行第 2 列：应为「（一）予以公开」（跨 1 行 2 列），模板中为「（一）予以公开」（合并单元格被改动？）"),
-        ("M6", "表格三", "第 6 行第 3 列：多出空格（合并单元格被拆开？）"),
+        ("M6", "表格三", "第 6 行第 3 列：多出一个空单元格（合并单元格被拆开？）"),
     ]
 
 
@@ -273,3 +273,113 @@ def test_check_result_is_cached_but_follows_edits(edited):
     assert inspect_template(path).problems == ()
     edited(lambda xml: xml.replace("五、存在的主要问题及改进情况", "五、问题", 1))  # same path, new content
     assert rules(path) == ["M5"]
+
+
+# --- after review: what a hostile or odd template must not do ------------------
+
+
+@pytest.mark.parametrize("tag, message", [
+    ("{{ 9**(9**9) }}", "不允许乘方运算（**）"),
+    ("{{ agency|center(1000000000) }}", "不允许过滤器 |center"),
+    ("{{ agency|safe }}", "不允许过滤器 |safe"),
+])
+def test_m7_what_could_exhaust_the_machine_or_unescape_is_refused(edited, tag, message):
+    found = [p for p in problems(edited(_add_paragraph(tag))) if p[0] == "M7"]
+    assert len(found) == 1 and found[0][2].startswith(message)
+
+
+@pytest.mark.parametrize("tag, message", [
+    ("{{ agency * 100000 }}", "模板中的重复（*）会产生超过 10000 个字符或项"),
+    ("{% for a in title_lines * 100000 %}{% endfor %}", "模板中的重复（*）会产生超过 10000 个字符或项"),
+    ("{{ range(10) }}", "模板引用了数据中不存在的字段（'range' is undefined）"),
+])
+def test_runtime_limits_of_the_sandbox(edited, tag, message):
+    path = edited(_add_paragraph(tag))
+    with pytest.raises(TemplateError) as info:
+        render_docx(load_report(EXAMPLE), path)
+    assert message in str(info.value)
+
+
+def test_a_template_cannot_change_the_numbers_it_prints(edited):
+    tag = "{% set g = applications.granted %}{% if g.update(natural=99) %}{% endif %}"
+    path = edited(_add_paragraph(tag))
+    with pytest.raises(TemplateError, match="模板试图访问不安全的内容"):
+        render_docx(load_report(FULL), path)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, blob in dr.parts(template_path("default").read_bytes()).items():
+            archive.writestr(name, blob)
+        archive.writestr("word/media/image1.bin", bytes(51 * 2**20))
+    assert path.stat().st_size < 2**20
+    ((rule, _, message),) = problems(path)
+    assert rule == "M1" and message.startswith("解压后有 51 MB，超过 50 MB")
+
+
+def test_a_word_template_file_is_not_a_document(tmp_path):
+    parts = dr.parts(template_path("default").read_bytes())
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+    path = tmp_path / "mine.dotx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    assert problems(path) == [("M1", "[Content_Types].xml", "这是Word 模板文件（.dotx），不是 .docx 文档；"
+                                                             "请在 Word 或 WPS 中“另存为” Word 文档（.docx）")]
+
+
+def test_footnotes_are_checked_like_the_body(tmp_path):
+    parts = dr.parts(template_path("default").read_bytes())
+    parts["word/footnotes.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:footnotes xmlns:w="{W}"><w:footnote w:id="1"><w:p><w:r><w:t>{{{{ agnecy }}}}</w:t></w:r></w:p>'
+        '</w:footnote></w:footnotes>').encode()
+    path = tmp_path / "fn.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    assert problems(path) == [("M3", "模板标签", "字段 agnecy 不存在（数据中没有 “agnecy”）；是否应为 agency？")]
+
+
+def test_one_broken_tag_is_one_problem_not_two_hundred(edited):
+    path = edited(lambda xml: xml.replace("{{ proactive.licensing }}", "{{ proactive.licensing }", 1))
+    assert rules(path) == ["M2", "M6"]  # the tag, and the cell that no longer holds it
+
+
+def test_a_single_typo_in_a_table_tag_is_not_a_format_question(edited):
+    path = edited(lambda xml: xml.replace("{{ proactive.licensing }}", "{{ proactive.licencing }}", 1))
+    info = inspect_template(path)
+    assert info.format == 2021
+    assert [p.rule for p in info.problems] == ["M3", "M4", "M6"]
+
+
+def test_with_blocks_macros_and_lists(edited):
+    tags = ("{% with n = agency %}{{ n }}{% endwith %}"
+            "{% macro m(x) %}{{ x }}{% endmacro %}{{ m(agency) }}"
+            "{{ overview.append }}")
+    assert problems(edited(_add_paragraph(tags))) == [
+        ("M3", "模板标签", "overview 是段落列表，没有 “append”；请在循环中使用：{%p for p in overview %} … {%p endfor %}")]
+
+
+def test_a_grid_column_split_by_dragging_one_border_is_the_same_table(edited):
+    def split_first_column(xml: str) -> str:
+        root = etree.fromstring(xml.encode())
+        table = next(root.iter(f"{{{W}}}tbl"))
+        first = table.find(f"{{{W}}}tblGrid/{{{W}}}gridCol")
+        first.set(f"{{{W}}}w", "2345")
+        extra = etree.SubElement(table.find(f"{{{W}}}tblGrid"), f"{{{W}}}gridCol")
+        extra.set(f"{{{W}}}w", "500")
+        first.addnext(extra)
+        for tr in table.findall(f"{{{W}}}tr"):
+            tc = tr.find(f"{{{W}}}tc")
+            pr = tc.find(f"{{{W}}}tcPr")
+            span = pr.find(f"{{{W}}}gridSpan")
+            if span is None:
+                span = etree.Element(f"{{{W}}}gridSpan")
+                pr.find(f"{{{W}}}tcW").addnext(span)
+                span.set(f"{{{W}}}val", "1")
+            span.set(f"{{{W}}}val", str(int(span.get(f"{{{W}}}val")) + 1))
+        return etree.tostring(root, encoding="unicode")
+    assert problems(edited(split_first_column)) == []

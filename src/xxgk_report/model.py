@@ -182,7 +182,10 @@ def _signed(value: Any, path: tuple, c: _Collector) -> int:
     """Return an integer that may be negative (2019: 本年增/减), or report it and return 0."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COUNT:
         return value
-    c.add(path, f"应为整数（减少写负数，如 -2），实际为 {_describe(value)}", "V1")
+    hint = ""
+    if isinstance(value, str) and re.fullmatch(r"\s*[−－–—]\s*\d+\s*", value):
+        hint = "；其中的负号不是半角减号（从 PDF 或 Word 复制来的？），请改为 -" + re.sub(r"\D", "", value)
+    c.add(path, f"应为整数（减少写负数，如 -2），实际为 {_describe(value)}{hint}", "V1")
     return 0
 
 
@@ -323,8 +326,9 @@ def _validate_proactive(raw: Any, fmt: spec.FormatSpec, c: _Collector) -> dict[s
 def _value(kind: str, value: Any, path: tuple, c: _Collector) -> Any:
     """A 二 table value of the field's kind (a cell left out is 0)."""
     if kind == spec.TEXT:  # a number written without quotes is text too: 251000 → "251000"
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            value = format(value, "f") if isinstance(value, Decimal) else str(value)
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            value = format(value, "f") if isinstance(value, Decimal) else repr(value) if isinstance(value, float) \
+                else str(value)
         return _text(value, path, c) or "0"
     return {spec.COUNT: _count, spec.SIGNED: _signed, spec.DECIMAL: _amount}[kind](value, path, c)
 
@@ -502,6 +506,8 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年{spec.REPORT_NAME}"
     date = _date(data.get("date"), c)
     narrative = _narrative(data, c)
+    if "format" not in data:
+        _other_format_hint(data.get("proactive"), fmt_year, year, c)
     tables = (_validate_proactive(data.get("proactive"), fmt, c),
               _validate_applications(data.get("applications"), fmt, c),
               _validate_reviews(data.get("reviews"), c))
@@ -509,6 +515,25 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
         raise DataError(str(source or ""), c.problems)
     return Report(year, agency, fmt_year, template, title, date, narrative, *tables,
                   given_totals=c.given_totals, warnings=c.warnings(), source=source)
+
+
+def _proactive_keys(fmt: spec.FormatSpec) -> set[str]:
+    return {key for block in fmt.proactive for key, _ in block.rows} | {
+        f.key for block in fmt.proactive for f in block.fields if f.key}
+
+
+def _other_format_hint(raw: Any, fmt_year: int, year: int, c: _Collector) -> None:
+    """When 二's keys belong to the other format only (a 2019-format file with year 2021),
+    say so once, before the unknown-key errors that follow."""
+    if not isinstance(raw, dict):
+        return
+    written = set(raw) | {k for v in raw.values() if isinstance(v, dict) for k in v}
+    (other_year, other), = ((y, f) for y, f in spec.FORMATS.items() if y != fmt_year)
+    only_other = written & (_proactive_keys(other) - _proactive_keys(spec.FORMATS[fmt_year]))
+    if only_other:
+        keys = "、".join(sorted(only_other)[:4])
+        c.add(("format",), f"二、主动公开政府信息情况 用了 {other_year} 格式的键（{keys}），而 {year} 年度默认 "
+              f"{fmt_year} 格式；请按 {fmt_year} 格式改写这张表，或写明 format: {other_year}")
 
 
 def _narrative(data: dict, c: _Collector) -> dict[str, tuple[Paragraph, ...]]:

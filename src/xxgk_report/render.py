@@ -18,7 +18,7 @@ from typing import Any, Optional
 import jinja2
 from docx.shared import Length, Pt
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
 from . import spec
@@ -26,15 +26,48 @@ from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
 from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
 
+#: The filters a template may use: the others take sizes ({{ x|center(10**9) }}), mark text
+#: as safe (unescaped XML), or are of no use in a report.
+ALLOWED_FILTERS = frozenset({
+    "abs", "attr", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join",
+    "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse",
+    "round", "select", "selectattr", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
+    "unique", "upper", "wordcount",
+})
+#: The most characters or items a `*` may make ({{ agency * 10**9 }} would exhaust memory).
+MAX_REPEAT = 10_000
 
-class _DataFirstEnvironment(SandboxedEnvironment):
-    """The sandbox, where `a.b` reads the data's key `b` before any attribute of the mapping:
-    `{{ proactive.procurement.items }}` is the 2019 data key `items`, not `dict.items`."""
+
+class _ReportEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox templates run in. Beyond Jinja's (no internals, no unsafe calls, and
+    immutable: a template cannot change the data it prints):
+
+    - `a.b` reads the data's key `b` before any attribute of the mapping, so that
+      `{{ proactive.procurement.items }}` is the 2019 data key `items`, not `dict.items`;
+    - no globals (`range`, `lipsum`, `cycler`, …): a loop can only go over the data;
+    - only the filters of `ALLOWED_FILTERS`; no `**`; `*` may not build huge text or lists.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals.clear()
+        self.filters = {name: f for name, f in self.filters.items() if name in ALLOWED_FILTERS}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise jinja2.exceptions.SecurityError("模板中不允许乘方运算（**）")
+        sizes = [len(x) for x in (left, right) if isinstance(x, (str, list, tuple))]
+        counts = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
+        if sizes and counts and sizes[0] * counts[0] > MAX_REPEAT:
+            raise jinja2.exceptions.SecurityError(f"模板中的重复（*）会产生超过 {MAX_REPEAT} 个字符或项")
+        return super().call_binop(context, operator, left, right)
 
 
 class _NoFilesLoader(jinja2.BaseLoader):
@@ -46,7 +79,7 @@ class _NoFilesLoader(jinja2.BaseLoader):
 
 def jinja_environment() -> SandboxedEnvironment:
     """The sandboxed, autoescaping, strict environment every template is rendered in."""
-    return _DataFirstEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
+    return _ReportEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
 
 
 class _StrictTemplate(DocxTemplate):

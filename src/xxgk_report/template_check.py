@@ -41,8 +41,12 @@ from .rules import RULES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False)
-#: the parts docxtpl renders: the body, headers and footers
-_RENDERED = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+#: the parts docxtpl renders: the body, headers, footers and footnotes
+_RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
+#: A template larger than this, unzipped, is refused (a zip bomb would exhaust memory).
+MAX_UNZIPPED = 50 * 1024 * 1024
+_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 #: at most this many table differences are listed per table
 MAX_TABLE_PROBLEMS = 12
 
@@ -72,11 +76,17 @@ def inspect_template(path: Path, fmt: Optional[int] = None) -> TemplateInfo:
 @functools.lru_cache(maxsize=64)
 def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateInfo:
     del size, mtime  # part of the cache key only
+    name = Path(path).name
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = {name: archive.read(name) for name in archive.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
-        return TemplateInfo(Path(path), fmt, (_problem("M1", Path(path).name, f"不是 .docx 文件（{exc}）"),))
+            unzipped = sum(info.file_size for info in archive.infolist())
+            if unzipped > MAX_UNZIPPED:
+                return TemplateInfo(Path(path), fmt, (_problem(
+                    "M1", name, f"解压后有 {unzipped // 2**20} MB，超过 {MAX_UNZIPPED // 2**20} MB；"
+                    f"模板中不应有大图片或大附件"),))
+            parts = {n: archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))}
+    except (OSError, zipfile.BadZipFile):
+        return TemplateInfo(Path(path), fmt, (_problem("M1", name, "不是 .docx 文件（无法按 zip 压缩包打开）"),))
     problems: list[Problem] = []
     trees = {}
     for name, blob in sorted(parts.items()):
@@ -88,6 +98,8 @@ def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateIn
                                          f"请用 Word 或 WPS 重新保存，或换回原模板"))
     if "word/document.xml" not in parts:
         problems.append(_problem("M1", "word/document.xml", "缺少文档正文部分；这不是 Word 文档"))
+    elif "[Content_Types].xml" in trees:
+        problems += _document_type(trees["[Content_Types].xml"])
     if problems:
         return TemplateInfo(Path(path), fmt, tuple(problems))
     sources = {name: DocxTemplate.patch_xml(None, parts[name].decode("utf-8"))
@@ -101,18 +113,34 @@ def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateIn
             problems.append(_problem("M2", name, _syntax_message(env, source, exc)))
             continue
         refs.walk(tree)
-    problems += [_problem("M7", "模板标签", message) for message in refs.unsafe]
-    found = fmt or _format_of(refs.paths)
-    if found is None and any(path[0] == "proactive" for path in refs.paths):
-        problems.append(_problem("M8", "模板标签", "二、主动公开政府信息情况的字段同时属于 2021 格式和 2019 格式，"
-                                 "或都不属于；一个模板只能用于一种格式"))
-    schema = context_schema(spec.FORMATS[found or spec.FORMAT_2021])
-    problems += refs.unknown_fields(schema)
+    problems += [_problem("M7", "模板标签", message) for message in dict.fromkeys(refs.unsafe)]
+    problems += [_problem("M7", "模板标签", f"不允许过滤器 |{name}（可用：{'、'.join(sorted(env.filters))}）")
+                 for name in sorted(refs.filters - set(env.filters))]
+    found, mixed = (fmt, False) if fmt else _format_of(refs.paths)
+    if mixed:
+        problems.append(_problem("M8", "模板标签", "二、主动公开政府信息情况的字段既有 2021 格式的，又有 2019 格式的；"
+                                 "一个模板只能用于一种格式"))
     fmt_spec = spec.FORMATS[found or spec.FORMAT_2021]
-    problems += _missing_fields(refs, fmt_spec)
+    if not any(p.rule == "M2" for p in problems):  # with a tag unreadable, the fields are unknown
+        problems += refs.unknown_fields(context_schema(fmt_spec))
+        problems += _missing_fields(refs, fmt_spec)
     problems += _missing_headings(trees["word/document.xml"])
     problems += _table_problems(trees["word/document.xml"], fmt_spec)
     return TemplateInfo(Path(path), found, tuple(problems))
+
+
+def _document_type(types) -> list[Problem]:
+    """A Word template (.dotx) or a macro document (.docm) is not a .docx, and is refused."""
+    for override in types.findall(f"{_CT}Override"):
+        if override.get("PartName") == "/word/document.xml":
+            kind = override.get("ContentType", "")
+            if kind == _DOCUMENT_TYPE:
+                return []
+            what = "Word 模板文件（.dotx）" if "template" in kind else (
+                "启用宏的文档（.docm）" if "macroEnabled" in kind else f"“{kind}”类型的文件")
+            return [_problem("M1", "[Content_Types].xml", f"这是{what}，不是 .docx 文档；"
+                             f"请在 Word 或 WPS 中“另存为” Word 文档（.docx）")]
+    return []
 
 
 def _syntax_message(env: jinja2.Environment, source: str, exc: jinja2.TemplateSyntaxError) -> str:
@@ -150,6 +178,8 @@ class _References:
         #: (path as written, path resolved from the root or None) for later checking
         self.named: list[tuple[str, Optional[tuple[str, ...]], tuple[str, ...]]] = []
         self.unsafe: list[str] = []
+        #: names of the filters used
+        self.filters: set[str] = set()
 
     def walk(self, node: nodes.Node, scope: Optional[dict[str, Any]] = None) -> None:
         """Walk `node`; `scope` maps the names the template defines (shared by siblings, so
@@ -173,11 +203,26 @@ class _References:
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
             for name in _names(node.target):
                 scope[name] = _ANY
-        if isinstance(node, nodes.Macro):
+        if isinstance(node, nodes.With):
+            for value in node.values:
+                self.walk(value, scope)
+            inner = dict(scope, **{name: _ANY for target in node.targets for name in _names(target)})
+            for child in node.body:
+                self.walk(child, inner)
+            return
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = _ANY
+            else:
+                self.walk(node.call, scope)
             inner = dict(scope, **{a.name: _ANY for a in node.args}, varargs=_ANY, kwargs=_ANY, caller=_ANY)
             for child in node.body:
                 self.walk(child, inner)
             return
+        if isinstance(node, nodes.Pow):
+            self.unsafe.append("不允许乘方运算（**）")
+        if isinstance(node, nodes.Filter):
+            self.filters.add(node.name)
         if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)) and self._chain(node) is not None:
             self._resolve(node, scope)
             if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
@@ -237,7 +282,7 @@ class _References:
             if bad is None or written in seen:
                 continue
             seen.add(written)
-            problems.append(_problem("M3", "模板标签", _unknown_message(written, full, bad, known)))
+            problems.append(_problem("M3", "模板标签", _unknown_message(written, full, bad, known, schema)))
         return problems
 
 
@@ -274,11 +319,16 @@ def _first_unknown(schema: Any, path: tuple[str, ...]) -> Optional[int]:
     return None
 
 
-def _unknown_message(written: str, full: tuple[str, ...], bad: int, known: list[str]) -> str:
+def _unknown_message(written: str, full: tuple[str, ...], bad: int, known: list[str],
+                     schema: dict[str, Any]) -> str:
     shown_path = ".".join(k for k in full if k != "[]")
     if "[]" in full:  # a field of a loop item: a paragraph has kind, heading, text
         fields = "、".join(PARAGRAPH_FIELDS)
         return f"字段 {written} 不存在：循环中的每一段只有 {fields}"
+    parent = _lookup_schema(schema, full[:bad])
+    if isinstance(parent, list):
+        name = ".".join(full[:bad])
+        return f"{name} 是段落列表，没有 “{full[bad]}”；请在循环中使用：{{%p for p in {name} %}} … {{%p endfor %}}"
     close = difflib.get_close_matches(shown_path, known, n=1, cutoff=0.6)
     hint = f"；是否应为 {close[0]}？" if close else ""
     if bad == 0:
@@ -286,14 +336,22 @@ def _unknown_message(written: str, full: tuple[str, ...], bad: int, known: list[
     return f"字段 {written} 不存在（“{'.'.join(full[:bad])}” 下没有 “{full[bad]}”）{hint}"
 
 
-def _format_of(paths: set[tuple[str, ...]]) -> Optional[int]:
-    """The one format whose 二 fields the template names, or None."""
+def _lookup_schema(schema: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        schema = schema[0] if isinstance(schema, list) else schema[key]
+    return schema
+
+
+def _format_of(paths: set[tuple[str, ...]]) -> tuple[Optional[int], bool]:
+    """The format whose 二 fields the template names, and whether it names fields that only
+    the other format has too. A field neither has (a typo) decides nothing."""
     fields = {p for p in paths if p[0] == "proactive" and len(p) > 1 and p[1] != "text"}
-    if not fields:
-        return None
-    fits = [year for year, fmt in spec.FORMATS.items()
-            if all(_first_unknown(context_schema(fmt), p) is None for p in fields)]
-    return fits[0] if len(fits) == 1 else None
+    only = {year: {p for p in fields if _first_unknown(context_schema(fmt), p) is None
+                   and any(_first_unknown(context_schema(other), p) is not None
+                           for y, other in spec.FORMATS.items() if y != year)}
+            for year, fmt in spec.FORMATS.items()}
+    found = [year for year, own in only.items() if own]
+    return (found[0] if len(found) == 1 else None), len(found) > 1
 
 
 # ---------------------------------------------------------------------------
@@ -347,7 +405,7 @@ class _Rect:
 
     def shown(self) -> str:
         size = "" if (self.rowspan, self.colspan) == (1, 1) else f"（跨 {self.rowspan} 行 {self.colspan} 列）"
-        return f"「{self.text}」{size}" if self.text else f"空格{size}"
+        return f"「{self.text}」{size}" if self.text else f"空单元格{size}"
 
 
 def read_table(tbl) -> tuple[int, list[_Rect]]:
@@ -372,7 +430,13 @@ def read_table(tbl) -> tuple[int, list[_Rect]]:
                 else:
                     open_by_col.pop(col, None)
             col += span
-    return grid, [_Rect(**rect) for rect in rects]
+    # Word splits a grid column when a border is dragged in one row only; a boundary no cell
+    # starts or ends at is not a column of the table.
+    edges = sorted({0, grid} | {r["col"] for r in rects} | {r["col"] + r["colspan"] for r in rects})
+    index = {edge: i for i, edge in enumerate(edges)}
+    return len(edges) - 1, [_Rect(rect["row"], index[rect["col"]], rect["rowspan"],
+                                  index[rect["col"] + rect["colspan"]] - index[rect["col"]], rect["text"])
+                            for rect in rects]
 
 
 def _expected(cell: spec.Cell) -> _Rect:
@@ -442,5 +506,6 @@ def _compare_row(want: list[_Rect], have: list[_Rect], i: int) -> list[str]:
         elif got.text != cell.text:
             problems.append(f"{where}：应为{cell.shown()}，模板中为{got.shown()}")
     for got in by_col.values():
-        problems.append(f"第 {i + 1} 行第 {got.col + 1} 列：多出{got.shown()}（合并单元格被拆开？）")
+        extra = got.shown() if got.text else "一个空单元格"
+        problems.append(f"第 {i + 1} 行第 {got.col + 1} 列：多出{extra}（合并单元格被拆开？）")
     return problems

@@ -10,6 +10,7 @@ and removes control characters).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -159,10 +160,12 @@ def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, str]]:
 PARAGRAPH_FIELDS = ("kind", "heading", "text")
 
 
+@functools.lru_cache(maxsize=None)
 def context_schema(fmt: spec.FormatSpec) -> dict[str, Any]:
     """The shape of `report_context` for a format: a mapping's keys map to the shape of their
     values; a list to a one-item list holding the shape of its items; text to None.
-    `template_check` reads it to tell a template's fields from its typos."""
+    `template_check` reads it to tell a template's fields from its typos (do not change it:
+    it is cached)."""
     paragraphs = [dict.fromkeys(PARAGRAPH_FIELDS)]
     schema: dict[str, Any] = {"year": None, "agency": None, "title": None, "date": None, "title_lines": [None]}
     for key, _ in spec.NARRATIVE_FIELDS:

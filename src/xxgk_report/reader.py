@@ -20,8 +20,7 @@ from .errors import DataError, Problem
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """PyYAML's safe loader, reading floats as Decimal, integers only in decimal, dates
     checked, and duplicate keys refused."""
 

@@ -48,3 +48,10 @@ def write_data(tmp_path):
         path.write_text(text, encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_code_cache(tmp_path_factory):
+    """Tests never touch the user's cache of compiled templates."""
+    import os
+    os.environ["XXGK_REPORT_CACHE"] = str(tmp_path_factory.mktemp("code-cache"))

@@ -190,13 +190,14 @@ def write_page_number(footer, jc: str, ind: dict) -> None:
         p.append(r)
 
 
-def write_core_properties(document, description: str) -> None:
-    """Fixed document properties: the variant's description in 「备注」 (the renderer
-    replaces them all from the data)."""
+def write_core_properties(document, description: str, fmt: spec.FormatSpec) -> None:
+    """Fixed document properties: the variant's description in 「备注」, its format in
+    「类别」 (the renderer replaces them all from the data)."""
     props = document.core_properties
     props.author = props.last_modified_by = "xxgk-report"
     props.comments = description
-    props.title = props.subject = props.keywords = props.category = ""
+    props.category = str(fmt.year)
+    props.title = props.subject = props.keywords = ""
     props.created = props.modified = dt.datetime(2021, 9, 26)
     props.revision = 1
 
@@ -288,7 +289,7 @@ def build_report_template(fmt: spec.FormatSpec = spec.FORMAT_2021_SPEC, with_let
     write_font_table(document)
     write_settings(document)
     write_page_setup(document)
-    write_core_properties(document, description)
+    write_core_properties(document, description, fmt)
     sect_pr = document.element.body.sectPr
     for item in body_elements(fmt, with_letterhead):
         sect_pr.addprevious(item)

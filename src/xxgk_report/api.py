@@ -21,8 +21,7 @@ from .errors import DataError, OutputError, Problem, TemplateError, count_errors
 from .model import Report, build_report, load_report
 from .render import render_docx
 from .rules import RULES
-from .template_check import inspect_template
-from .variants import DEFAULT_FOR_FORMAT, is_path, template_path
+from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
 
 __all__ = ["Problem", "Report", "build_report_file", "check", "default_output", "load_report",
            "render_report", "template_for", "write_atomic"]
@@ -87,15 +86,21 @@ def template_for(report: Report, template: Optional[str] = None) -> Path:
     else:
         name = DEFAULT_FOR_FORMAT[report.format]
         path = template_path(name)
-    info = inspect_template(path)
     shown = str(path) if is_path(name) else name
-    if info.format is not None and info.format != report.format:
-        raise TemplateError(f"模板 {shown} 是 {info.format} 格式的模板，数据是 {report.format} 格式"
+    variant = shipped(path)
+    if variant is not None and variant.format is not None:  # checked by the tests, trusted
+        fmt, errors, problems = variant.format, (), ()
+    else:
+        from .template_check import inspect_template  # docxtpl and Jinja's parser: custom templates only
+        info = inspect_template(path)
+        fmt, errors, problems = info.format, info.errors, info.problems
+    if fmt is not None and fmt != report.format:
+        raise TemplateError(f"模板 {shown} 是 {fmt} 格式的模板，数据是 {report.format} 格式"
                             f"（{report.year} 年度）；请换用 {report.format} 格式的模板，"
                             f"如 --template {DEFAULT_FOR_FORMAT[report.format]}")
-    if info.errors:
-        raise TemplateError(f"模板 {shown} 有 {len(info.errors)} 处问题，未生成报告"
-                            f"（make-report template check 可单独检查模板）。", info.problems)
+    if errors:
+        raise TemplateError(f"模板 {shown} 有 {len(errors)} 处问题，未生成报告"
+                            f"（make-report template check 可单独检查模板）。", problems)
     return path
 
 

@@ -11,8 +11,7 @@ import io
 import zipfile
 from typing import Callable, Iterable, Optional
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from lxml import etree
 
 from .spec import Cell, TableSpec
 
@@ -20,6 +19,25 @@ from .spec import Cell, TableSpec
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 LATIN_FONT = "Times New Roman"
+
+#: the namespace prefixes this module writes (python-docx's names, without importing it)
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+
+
+def qn(tag: str) -> str:
+    """Clark notation of a prefixed name: "w:p" → "{http://…/main}p"."""
+    prefix, local = tag.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def OxmlElement(tag: str):  # noqa: N802 (python-docx's name for the same thing)
+    """A new element "w:p", declaring its prefix."""
+    prefix = tag.split(":")[0]
+    return etree.Element(qn(tag), nsmap={prefix: NAMESPACES[prefix]})
 
 
 def element(tag: str, attrs: Optional[dict[str, str]] = None, children: Iterable = ()):
@@ -50,6 +68,32 @@ def run_properties(east_asia: str, size: int, latin: str = LATIN_FONT, spacing: 
         element("w:lang", {"w:val": "en-US", "w:eastAsia": "zh-CN", "w:bidi": "ar-SA"}),
     ]
     return element("w:rPr", children=children)
+
+
+#: w:rPr children in schema order (CT_RPr), up to the size elements and after.
+_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+              "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+              "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def set_run_size(r, half_points: int) -> None:
+    """Set a run's type size (w:sz and w:szCs), keeping its w:rPr in schema order."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        r.insert(0, rpr)
+    for name in ("sz", "szCs"):
+        node = rpr.find(qn(f"w:{name}"))
+        if node is None:
+            node = OxmlElement(f"w:{name}")
+            rank = _RPR_ORDER.index(name)
+            later = [child for child in rpr if child.tag.rsplit("}", 1)[-1] in _RPR_ORDER[rank + 1:]]
+            if later:
+                later[0].addprevious(node)
+            else:
+                rpr.append(node)
+        node.set(qn("w:val"), str(half_points))
 
 
 def paragraph_properties(*, jc: str = "", line: int = 0, line_rule: str = "exact",
@@ -185,7 +229,13 @@ def set_vertical_merge(tc_pr, value: str) -> None:
 
 def set_keep_with_next(p) -> None:
     """Keep a paragraph on the same page as the next one (w:keepNext)."""
-    p.get_or_add_pPr().keepNext_val = True
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        style = ppr.find(qn("w:pStyle"))  # keepNext comes right after pStyle (CT_PPr order)
+        ppr.insert(0 if style is None else list(ppr).index(style) + 1, OxmlElement("w:keepNext"))
 
 
 def cell_element(width: int, span: int, merge: str, content) -> object:
@@ -231,13 +281,19 @@ def table_element(table: TableSpec, content: Callable[[Optional[Cell]], object],
 # Package
 
 
+def zip_parts(parts: dict[str, bytes]) -> bytes:
+    """A .docx package of `parts` (in their order) with fixed entry times: equal parts give
+    equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, blob in parts.items():
+            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, blob)
+    return out.getvalue()
+
+
 def deterministic_zip(blob: bytes) -> bytes:
     """Return the same .docx package with fixed entry times, so equal input gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as source, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(blob)) as source:
+        return zip_parts({info.filename: source.read(info.filename) for info in source.infolist()})

@@ -1,10 +1,16 @@
-"""Rendering a validated `Report` into .docx bytes with docxtpl, safely and reproducibly.
+"""Rendering a validated `Report` into .docx bytes from a docxtpl template, safely,
+reproducibly and fast.
 
-docxtpl runs inside a `jinja2.sandbox.SandboxedEnvironment` with autoescape and
-`StrictUndefined`. Two of docxtpl's steps are replaced: its recovering XML parse of the
-rendered body (which hides broken XML) by a strict one, and its rewriting of `\\n`, `\\t`,
-`\\a`, `\\f` and `{_{` in the output (data text never reaches it: the model joins lines
-and removes control characters).
+A template is compiled once (`load_template`): docxtpl's `patch_xml` joins the tags Word
+split across runs, Jinja compiles each part that holds tags, and the compiled code is kept
+in the machine's cache (`code_cache`), so a new process does neither again. Rendering a
+report is then: fill each compiled part in the sandbox (`jinja_environment`), parse the
+result strictly (broken XML is an error, never repaired), fit the 发文机关标志, write
+docProps/core.xml from the data, and zip the parts with fixed times. What docxtpl's
+`render` would add on top is not needed here: its recovering parse (which hides broken XML),
+its rewriting of `\\n`, `\\t`, `\\a`, `\\f` and `{_{` in the output (data text never
+holds them: the model joins lines and removes control characters), and document
+properties read as templates.
 """
 
 from __future__ import annotations
@@ -12,20 +18,29 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
+import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
-from docx.shared import Length, Pt
-from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
-from . import spec
+from . import code_cache, spec
 from .errors import Problem, TemplateError, count_errors
 from .model import Paragraph, Report
-from .ooxml import deterministic_zip, element, paragraph_properties, run, run_properties
+from .ooxml import (
+    deterministic_zip,
+    element,
+    paragraph_properties,
+    run,
+    run_properties,
+    set_run_size,
+    zip_parts,
+)
 
 #: The filters a template may use: the others take sizes ({{ x|center(10**9) }}), mark text
 #: as safe (unescaped XML), or are of no use in a report.
@@ -81,25 +96,6 @@ class _NoFilesLoader(jinja2.BaseLoader):
 def jinja_environment() -> SandboxedEnvironment:
     """The sandboxed, autoescaping, strict environment every template is rendered in."""
     return _ReportEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
-
-
-class _StrictTemplate(DocxTemplate):
-    """docxtpl with a strict XML parse of its output and no rewriting of rendered text."""
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        try:
-            return jinja_env.from_string(src_xml).render(context)
-        except jinja2.TemplateError as exc:
-            raise TemplateError(_template_error_message(exc)) from None
-
-    def fix_tables(self, xml):
-        try:
-            return etree.fromstring(xml)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"模板渲染后的 XML 不合法（{exc}）；请检查模板") from None
-
-    def render_properties(self, context, jinja_env=None) -> None:
-        """Document properties are set from the data, never evaluated as templates."""
 
 
 def _template_error_message(exc: jinja2.TemplateError) -> str:
@@ -199,47 +195,6 @@ def report_context(report: Report) -> dict[str, Any]:
     return context
 
 
-# ---------------------------------------------------------------------------
-# Rendering
-
-
-#: python-docx refuses document properties longer than this.
-CORE_PROPERTY_LIMIT = 255
-
-
-def _set_properties(document, report: Report) -> None:
-    """Document properties from the data, so that the same data gives the same bytes."""
-    props = document.core_properties
-    props.title = report.title[:CORE_PROPERTY_LIMIT]
-    props.subject = spec.REPORT_NAME
-    props.author = props.last_modified_by = report.agency[:CORE_PROPERTY_LIMIT]
-    props.keywords = f"政府信息公开;{report.year}"
-    props.comments = props.category = ""
-    props.language = "zh-CN"
-    stamp = report.date or dt.date(report.year + 1, 1, 1)
-    props.created = props.modified = dt.datetime(stamp.year, stamp.month, stamp.day)
-    props.revision = 1
-
-
-#: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
-LETTERHEAD_STYLE = "Letterhead"
-
-
-def fit_letterhead(document) -> None:
-    """Shrink a 发文机关标志 that would not fit on one line of the 版心 (a long agency name
-    at 小初 is wider than 156 mm): its type size becomes the largest that fits."""
-    section = document.sections[0]
-    width_pt = Length(section.page_width - section.left_margin - section.right_margin).pt
-    for p in document.paragraphs:
-        if p.style is None or p.style.style_id != LETTERHEAD_STYLE or not p.text.strip():
-            continue
-        size = max((r.font.size for r in p.runs if r.font.size), default=None) or p.style.font.size
-        fit = Pt(int(width_pt * 2 / _width(p.text.strip())) / 2)
-        if size is None or fit < size:
-            for r in p.runs:
-                r.font.size = fit
-
-
 DRAFT_MARK = "草稿"
 _DRAFT_COLOR = "C00000"
 
@@ -288,20 +243,162 @@ def mark_draft(document, findings: list[Problem]) -> None:
         first.addprevious(p)
 
 
+# ---------------------------------------------------------------------------
+# Compiling a template: once per process, and once per machine through the cache
+
+#: the parts of a package that may hold tags: the body, headers, footers and footnotes
+TEMPLATED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
+_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=False)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    """A template ready to fill: its package's entries, and the compiled Jinja template of
+    every part that holds tags. Made once per template file per process (`load_template`)."""
+
+    path: Path
+    parts: dict[str, bytes]
+    templates: dict[str, jinja2.Template]
+    #: type size (half-points) of the 发文机关标志 style, if the template has one
+    letterhead_size: Optional[int]
+
+
+def load_template(path: Path) -> CompiledTemplate:
+    """The compiled template of a .docx file (cached while the file is unchanged)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError(f"无法读取模板 {path}（{exc.strerror}）") from None
+    return _load_template(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
+    del size, mtime  # part of the cache key only
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise TemplateError(f"无法读取模板 {path}（不是 .docx 文件：{exc}）") from None
+    env = jinja_environment()
+    templates = {name: _compile(env, name, blob) for name, blob in parts.items()
+                 if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
+    return CompiledTemplate(Path(path), parts, templates, _style_size(parts.get("word/styles.xml"), LETTERHEAD_STYLE))
+
+
+def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template:
+    """The Jinja template of one part: docxtpl's `patch_xml` (joins the tags Word split
+    across runs), then Jinja's compiler; both skipped when the cache has the code."""
+    code = code_cache.load(blob)
+    if code is None:
+        from docxtpl import DocxTemplate  # only for a template this machine has not seen
+        source = DocxTemplate.patch_xml(None, blob.decode("utf-8"))
+        try:
+            code = env.compile(source, name=name, filename=name)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(_template_error_message(exc)) from None
+        code_cache.store(blob, code)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _style_size(styles: Optional[bytes], style_id: str) -> Optional[int]:
+    if styles is None:
+        return None
+    root = etree.fromstring(styles, _STRICT)
+    for style in root.iter(f"{_W}style"):
+        if style.get(f"{_W}styleId") == style_id:
+            size = style.find(f"{_W}rPr/{_W}sz")
+            return int(size.get(f"{_W}val")) if size is not None else None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+
+def core_properties(report: Report) -> bytes:
+    """docProps/core.xml from the data, so that the same data gives the same bytes."""
+    stamp = report.date or dt.date(report.year + 1, 1, 1)
+    when = f"{stamp.isoformat()}T00:00:00Z"
+    values = [
+        ("dc:title", report.title), ("dc:subject", spec.REPORT_NAME), ("dc:creator", report.agency),
+        ("cp:keywords", f"政府信息公开;{report.year}"), ("dc:description", ""),
+        ("cp:lastModifiedBy", report.agency), ("cp:revision", "1"), ("dcterms:created", when),
+        ("dcterms:modified", when), ("cp:category", ""), ("dc:language", "zh-CN"),
+    ]
+    root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
+    for tag, text in values:
+        prefix, local = tag.split(":")
+        node = etree.SubElement(root, f"{{{_CORE_NS[prefix]}}}{local}")
+        node.text = text
+        if prefix == "dcterms":
+            node.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+
+#: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
+LETTERHEAD_STYLE = "Letterhead"
+
+
+def fit_letterhead(document, style_size: Optional[int]) -> None:
+    """Shrink a 发文机关标志 that would not fit on one line of the 版心 (a long agency name
+    at 小初 is wider than 156 mm): its type size becomes the largest that fits."""
+    sect = document.find(f"{_W}body/{_W}sectPr")
+    size_node, margins = sect.find(f"{_W}pgSz"), sect.find(f"{_W}pgMar")
+    width_twips = int(size_node.get(f"{_W}w")) - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
+    for p in document.iter(f"{_W}p"):
+        style = p.find(f"{_W}pPr/{_W}pStyle")
+        text = "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()
+        if style is None or style.get(f"{_W}val") != LETTERHEAD_STYLE or not text:
+            continue
+        runs = p.findall(f"{_W}r")
+        sizes = [int(s.get(f"{_W}val")) for s in (r.find(f"{_W}rPr/{_W}sz") for r in runs) if s is not None]
+        size = max(sizes) if sizes else style_size
+        fit = int(width_twips / 10 / _width(text))  # half-points: twips / 20 pt × 2
+        if size is None or fit < size:
+            for r in runs:
+                set_run_size(r, fit)
+
+
 def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] = None) -> bytes:
     """Return the .docx bytes of `report` rendered with the template file `template`;
     with `draft` (the findings of the checks), a draft that lists them."""
-    try:
-        doc = _StrictTemplate(str(template))
-        doc.render(report_context(report), jinja_environment())
-    except TemplateError:
-        raise
-    except Exception as exc:  # a damaged .docx: zip, XML or package errors
-        raise TemplateError(f"无法读取模板 {template}（{type(exc).__name__}: {exc}）") from None
-    _set_properties(doc.docx, report)
-    fit_letterhead(doc.docx)
-    if draft is not None:
-        mark_draft(doc.docx, draft)
+    compiled = load_template(template)
+    context = report_context(report)
+    parts = dict(compiled.parts)
+    for name, part_template in compiled.templates.items():
+        try:
+            xml = part_template.render(context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(_template_error_message(exc)) from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, MemoryError, RecursionError) as exc:
+            raise TemplateError(f"模板渲染失败（{type(exc).__name__}: {exc}）；请检查模板标签") from None
+        try:
+            tree = etree.fromstring(xml.encode("utf-8"), _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"模板渲染后的 {name} 不是合法的 XML（{exc}）；请检查模板") from None
+        if name == "word/document.xml":
+            fit_letterhead(tree, compiled.letterhead_size)
+        parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if "docProps/core.xml" in parts:
+        parts["docProps/core.xml"] = core_properties(report)
+    blob = zip_parts(parts)
+    return _as_draft(blob, draft) if draft is not None else blob
+
+
+def _as_draft(blob: bytes, findings: list[Problem]) -> bytes:
+    import docx  # python-docx, for the header parts a draft adds
+    document = docx.Document(io.BytesIO(blob))
+    mark_draft(document, findings)
     out = io.BytesIO()
-    doc.save(out)
+    document.save(out)
     return deterministic_zip(out.getvalue())

@@ -1,9 +1,9 @@
 """Template variants: the .docx files in `templates/`, found by name or by path.
 
 A variant's name is its file name without `.docx` (`templates/report.docx` is `default`);
-its one-line description is the file's own document property 「备注」 (dc:description),
-so a template copied and edited in Word keeps it. This module only reads zip entries: it
-is cheap enough for `make-report templates` and `--help`.
+its one-line description is the file's own document property 「备注」 (dc:description) and
+its format the property 「类别」 ("2021" or "2019"), written by tools/build_templates.py.
+This module only reads zip entries: it is cheap enough for every start of the command.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ DEFAULT_FOR_FORMAT = {2021: DEFAULT, 2019: "format-2019"}
 #: the file of the default variant (the project's guide fixes its name)
 _DEFAULT_FILE = "report.docx"
 _DC = "{http://purl.org/dc/elements/1.1/}"
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Variant:
     name: str
     path: Path
     description: str
+    #: the official format the variant is made for
+    format: Optional[int]
 
 
 def _folder() -> Path:
@@ -41,21 +44,34 @@ def _name(path: Path) -> str:
     return DEFAULT if path.name == _DEFAULT_FILE else path.stem
 
 
-def description(path: Path) -> str:
-    """A template's one-line description (its 「备注」 document property), or ""."""
+def _properties(path: Path) -> tuple[str, Optional[int]]:
+    """A template's one-line description and format, from its document properties."""
     try:
         with zipfile.ZipFile(path) as archive:
             core = etree.fromstring(archive.read("docProps/core.xml"))
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return ""
-    node = core.find(f"{_DC}description")
-    return " ".join((node.text or "").split()) if node is not None else ""
+        return "", None
+    description, category = core.find(f"{_DC}description"), core.find(f"{_CP}category")
+    text = " ".join((description.text or "").split()) if description is not None else ""
+    year = (category.text or "").strip() if category is not None else ""
+    return text, int(year) if year.isdigit() else None
+
+
+def _paths() -> list[Path]:
+    return sorted(_folder().glob("*.docx"), key=lambda p: (p.name != _DEFAULT_FILE, p.name))
 
 
 def variants() -> list[Variant]:
     """The shipped variants, default first, then by name."""
-    paths = sorted(_folder().glob("*.docx"), key=lambda p: (p.name != _DEFAULT_FILE, p.name))
-    return [Variant(_name(p), p, description(p)) for p in paths]
+    return [Variant(_name(p), p, *_properties(p)) for p in _paths()]
+
+
+def shipped(path: Path) -> Optional[Variant]:
+    """The shipped variant at `path`, or None for any other file."""
+    for candidate in _paths():
+        if candidate == path:
+            return Variant(_name(path), path, *_properties(path))
+    return None
 
 
 def is_path(name: str) -> bool:
@@ -72,9 +88,9 @@ def template_path(name: str, base: Optional[Path] = None) -> Path:
         if not path.is_file():
             raise TemplateError(f"找不到模板文件 {path}")
         return path
-    for variant in variants():
-        if variant.name == name:
-            return variant.path
-    known = "、".join(v.name for v in variants())
+    for path in _paths():
+        if _name(path) == name:
+            return path
+    known = "、".join(_name(p) for p in _paths())
     raise TemplateError(f"没有名为 “{name}” 的模板；可用的模板：{known}（make-report templates 列出说明），"
                         f"或给出 .docx 文件路径")

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .checks import check_report
-from .errors import DataError, OutputError, Problem, TemplateError, count_errors
+from .errors import DataError, OutputError, Problem, ReportError, TemplateError, count_errors
 from .model import Report, build_report, load_report
-from .render import render_docx
+from .render import load_template, render_docx
 from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
 
 __all__ = ["Problem", "Report", "build_report_file", "check", "default_output", "load_report",
-           "render_report", "template_for", "write_atomic"]
+           "render_checked", "render_report", "template_for", "warm_up", "write_atomic"]
 
 DEFAULT_OUTPUT_DIR = Path("out")
 
@@ -104,8 +104,10 @@ def template_for(report: Report, template: Optional[str] = None) -> Path:
     return path
 
 
-def _checked_render(report: Report, template: Optional[str], previous: Optional[Data],
-                    draft: bool) -> tuple[bytes, list[Problem]]:
+def render_checked(report: Report, template: Optional[str] = None, *, previous: Optional[Data] = None,
+                   draft: bool = False) -> tuple[bytes, list[Problem]]:
+    """Check `report`, then render it: (the .docx bytes, every finding). An error raises
+    `DataError` listing every finding, unless `draft` is true."""
     findings = _checks(report, previous)
     if count_errors(findings) and not draft:
         raise DataError(_source(report), findings)
@@ -122,7 +124,17 @@ def render_report(data: Data, template: Optional[str] = None, *, previous: Optio
     The checks run first: an error raises `DataError` listing every finding, unless
     `draft` is true. `previous` is last year's data, for the cross-year checks.
     """
-    return _checked_render(_as_report(data), template, previous, draft)[0]
+    return render_checked(_as_report(data), template, previous=previous, draft=draft)[0]
+
+
+def warm_up(template: Optional[str] = None) -> None:
+    """Compile the templates a batch will use before its workers start (they inherit them)."""
+    names = [template] if template else list(DEFAULT_FOR_FORMAT.values())
+    for name in names:
+        try:
+            load_template(template_path(name))
+        except ReportError:
+            pass  # each report will say what is wrong with it
 
 
 def default_output(data_path: Union[str, os.PathLike]) -> Path:
@@ -162,7 +174,7 @@ def build_report_file(data_path: Union[str, os.PathLike], output: Optional[Union
     """Validate and check a data file, render it and write the .docx;
     return (output path, findings: the warnings, and in a draft the errors too)."""
     report = load_report(data_path)
-    blob, findings = _checked_render(report, template, previous, draft)
+    blob, findings = render_checked(report, template, previous=previous, draft=draft)
     target = Path(output) if output is not None else default_output(data_path)
     write_atomic(target, blob)
     return target, findings

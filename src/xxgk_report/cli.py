@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import unicodedata
+from pathlib import Path
 
 import click
 
@@ -89,26 +91,77 @@ def main() -> None:
 
 
 @main.command(epilog=EPILOG)
-@click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="输出文件，默认 out/<数据文件名>.docx。Output .docx (default: out/<data stem>.docx).")
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(),
+              help="输出文件，默认 out/<数据文件名>.docx；多个文件或文件夹时为输出文件夹（默认 out/）。"
+                   "Output .docx, or the output folder for several files or folders.")
 @click.option("--template", metavar="NAME|PATH",
               help="模板名称或 .docx 路径，优先于数据中的 template。Template variant or .docx path.")
 @_previous_option
 @click.option("--draft", is_flag=True,
               help="有错误也生成，每页页眉标「草稿」，文前列出全部问题。"
                    "Render despite errors, as a draft marked 「草稿」 on every page.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="多个文件时并行的进程数，默认为 CPU 核数。Parallel workers for several files (default: all cores).")
 @_reporting_errors
-def build(data: str, output: str | None, template: str | None, previous: str | None, draft: bool) -> None:
+def build(data: tuple[str, ...], output: str | None, template: str | None, previous: str | None, draft: bool,
+          jobs: int | None) -> None:
     """检查数据并生成报告。Check DATA (.yaml/.yml/.json) and render it into a .docx report.
 
     先做与 `make-report check` 相同的检查：有错误则不生成（除非 --draft），警告照常打印。
+    给出多个文件或文件夹时批量生成（文件夹中的数据文件逐个查找），显示进度，最后列出每个文件的结果；
+    一个文件出错不影响其他文件，有文件出错时退出码为 1。
     """
-    path, findings = api.build_report_file(data, output, template, previous=previous, draft=draft)
-    if draft:
-        click.echo(f"草稿：数据文件 {data} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
-    _print_problems(findings)
-    click.echo(str(path))
+    if len(data) == 1 and not Path(data[0]).is_dir():
+        path, findings = api.build_report_file(data[0], output, template, previous=previous, draft=draft)
+        if draft:
+            click.echo(f"草稿：数据文件 {data[0]} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
+        _print_problems(findings)
+        click.echo(str(path))
+        return
+    if previous:
+        raise click.UsageError("--previous 只能用于单个数据文件。--previous needs a single data file.")
+    _build_batch(data, Path(output) if output else api.DEFAULT_OUTPUT_DIR, template, draft, jobs)
+
+
+def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, draft: bool, jobs: int | None) -> None:
+    from . import batch
+    pairs = batch.find_data_files(data, out_dir)
+    if not pairs:
+        raise click.UsageError("没有找到数据文件（.yaml、.yml、.json）。No data files found.")
+    stderr = click.get_text_stream("stderr")
+    if stderr.isatty():
+        with click.progressbar(length=len(pairs), label="生成报告", file=stderr, show_pos=True) as bar:
+            results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1))
+    else:
+        results = batch.build_many(pairs, template, draft, jobs)
+    _print_results(results)
+    failed = [r for r in results if r.status == batch.ERRORS]
+    for result in failed:
+        click.echo(f"\n{result.source}：", err=True)
+        if result.message:
+            click.echo(f"错误：{result.message}", err=True)
+        _print_problems([p for p in result.problems if p.is_error])
+    if failed:
+        sys.exit(1)
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
+def _print_results(results) -> None:
+    from .batch import ERRORS, OK, WARNINGS
+    rows = [("文件", "机关", "结果", "输出")] + [
+        (str(r.source), r.agency or "—", r.summary, str(r.output) if r.output else "—") for r in results]
+    widths = [max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in row[i]) for row in rows)
+              for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(_cell(text, width) for text, width in zip(row[:3], widths, strict=True)) + "  " + row[3])
+    counts = {status: sum(1 for r in results if r.status == status) for status in (OK, WARNINGS, ERRORS)}
+    click.echo(f"共 {len(results)} 个：正常 {counts[OK]}，有警告 {counts[WARNINGS]}，有错误 {counts[ERRORS]}。")
 
 
 @main.command(epilog=CHECK_EPILOG)

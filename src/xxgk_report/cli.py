@@ -129,9 +129,9 @@ def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, dra
     pairs = batch.find_data_files(data, out_dir)
     if not pairs:
         raise click.UsageError("没有找到数据文件（.yaml、.yml、.json）。No data files found.")
-    stderr = click.get_text_stream("stderr")
-    if stderr.isatty():
-        with click.progressbar(length=len(pairs), label="生成报告", file=stderr, show_pos=True) as bar:
+    terminal = _progress_stream()
+    if terminal is not None:
+        with click.progressbar(length=len(pairs), label="生成报告", file=terminal, show_pos=True) as bar:
             results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1))
     else:
         results = batch.build_many(pairs, template, draft, jobs)
@@ -144,6 +144,11 @@ def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, dra
         _print_problems([p for p in result.problems if p.is_error])
     if failed:
         sys.exit(1)
+
+
+def _progress_stream():
+    """Where a progress bar goes: stderr when it is a terminal, else nowhere (logs, pipes)."""
+    return sys.stderr if sys.stderr.isatty() else None
 
 
 def _cell(text: str, width: int) -> str:

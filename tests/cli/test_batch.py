@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import io
 
-import click
 import pytest
+
+from xxgk_report import cli
 
 from ..conftest import FIXTURES, FULL, read_yaml
 
@@ -75,7 +76,7 @@ def test_progress_bar_only_on_a_terminal(run, units, monkeypatch):
     assert "生成报告" not in run("build", units, "-o", "quiet").stderr  # not a terminal
     terminal = io.StringIO()
     terminal.isatty = lambda: True
-    monkeypatch.setattr(click, "get_text_stream", lambda name: terminal if name == "stderr" else None)
+    monkeypatch.setattr(cli, "_progress_stream", lambda: terminal)
     run("build", units, "-o", "loud", "--jobs", "1")
     assert "生成报告" in terminal.getvalue() and "4/4" in terminal.getvalue()
 

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from xxgk_report import api
+from xxgk_report.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -55,3 +57,13 @@ def _private_code_cache(tmp_path_factory):
     """Tests never touch the user's cache of compiled templates."""
     import os
     os.environ["XXGK_REPORT_CACHE"] = str(tmp_path_factory.mktemp("code-cache"))
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run `make-report ARGS…` in a fresh working folder; return click's result."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], prog_name="make-report", catch_exceptions=False)
+    return invoke

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .checks import check_report
-from .errors import DataError, OutputError, Problem, ReportError, TemplateError, count_errors
+from .errors import (
+    DataError,
+    OutputError,
+    Problem,
+    ReportError,
+    TemplateError,
+    count_errors,
+)
 from .model import Report, build_report, load_report
 from .render import load_template, render_docx
 from .rules import RULES
@@ -91,7 +98,9 @@ def template_for(report: Report, template: Optional[str] = None) -> Path:
     if variant is not None and variant.format is not None:  # checked by the tests, trusted
         fmt, errors, problems = variant.format, (), ()
     else:
-        from .template_check import inspect_template  # docxtpl and Jinja's parser: custom templates only
+        from .template_check import (
+            inspect_template,  # docxtpl and Jinja's parser: custom templates only
+        )
         info = inspect_template(path)
         fmt, errors, problems = info.format, info.errors, info.problems
     if fmt is not None and fmt != report.format:

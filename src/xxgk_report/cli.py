@@ -235,3 +235,84 @@ def template_check(template: str, fmt: str | None) -> None:
         click.echo(f"{template}（{what}）：{len(info.errors)} 处问题，不能使用。")
         sys.exit(1)
     click.echo(f"{template}（{what}）：可以使用。")
+
+
+INIT_EPILOG = """\b
+示例 Examples:
+  make-report init --year 2023 --agency 某某县某某镇人民政府 -o 2023.yaml
+  make-report init --from 2022.yaml -o 2023.yaml          # 年度为上年加一，沿用机关名称等
+"""
+
+
+@main.command(epilog=INIT_EPILOG)
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（用 --from 时默认为上年加一）。Report year.")
+@click.option("--agency", help="机关全称（用 --from 时默认沿用）。Agency's full name.")
+@click.option("--from", "previous", metavar="LAST_YEAR_DATA", type=click.Path(exists=True, dir_okay=False),
+              help="上年度的数据文件：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照。"
+                   "Last year's data file, to carry over what carries over.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="新数据文件，默认 <年度>.yaml。Output data file (default: <year>.yaml).")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@_reporting_errors
+def init(year: int | None, agency: str | None, previous: str | None, output: str | None, force: bool) -> None:
+    """生成新年度的数据文件（每个键都有注释）。Write a new, commented data file to fill in."""
+    from .datafile import new_data_file
+    last = api.load_report(previous) if previous else None
+    year = year or (last.year + 1 if last else None)
+    if year is None:
+        raise click.UsageError("请用 --year 给出报告年度，或用 --from 给出上年的数据文件。Give --year or --from.")
+    if not (agency or last):
+        raise click.UsageError("请用 --agency 给出机关全称，或用 --from 给出上年的数据文件。Give --agency or --from.")
+    target = Path(output or f"{year}.yaml")
+    if target.exists() and not force:
+        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+    api.write_atomic(target, new_data_file(year, agency, last).encode("utf-8"))
+    click.echo(str(target))
+    click.echo(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
+
+
+@main.command()
+def schema() -> None:
+    """打印数据文件的 JSON Schema（供编辑器补全和校验）。Print the data file's JSON Schema."""
+    from .datafile import json_schema_text
+    click.echo(json_schema_text(), nl=False)
+
+
+SUM_EPILOG = """\b
+示例 Examples:
+  make-report sum 各单位/ --agency 某某县人民政府 --year 2022 --roster 单位名单.txt -o county-2022.yaml
+  make-report county-2022.yaml        # 写好正文后生成全县报告
+"""
+
+
+@main.command("sum", epilog=SUM_EPILOG)
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--agency", required=True, help="汇总报告的机关全称。Agency of the summary report.")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（各单位必须一致）。Report year.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="单位名单：每行一个机关全称，核对缺报和多报。Unit names, one per line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="汇总数据文件，默认 county-<年度>.yaml。Output data file.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@_reporting_errors
+def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: str | None, output: str | None,
+                force: bool) -> None:
+    """把各单位的表格数字逐格相加，生成全县（区）汇总报告的数据文件。Add up the units' tables.
+
+    各单位的年度、格式必须一致；有错误的单位会被点名，改正后才能汇总。正文留待撰写。
+    """
+    from . import batch, county
+    paths = [source for source, _ in batch.find_data_files(data, Path("."))]
+    names = county.read_roster(Path(roster)) if roster else None
+    summary = county.sum_units(paths, agency, year, names)
+    if not summary.ok:
+        click.echo(f"错误：{len(summary.units)} 个单位的数据无法汇总，未生成文件。", err=True)
+        _print_problems([p for p in summary.problems if p.is_error])
+        sys.exit(1)
+    target = Path(output or f"county-{summary.units[0].year}.yaml")
+    if target.exists() and not force:
+        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+    _print_problems(summary.problems)
+    api.write_atomic(target, summary.text.encode("utf-8"))
+    click.echo(str(target))
+    click.echo(f"已汇总 {len(summary.units)} 个单位；写好正文后运行 make-report {target}", err=True)

@@ -64,6 +64,9 @@ _RULES = (
     Rule("S2", WARNING, "六、其他需要报告的事项 说明信息处理费的收取情况（2021 年度起）"),
     Rule("S3", WARNING, "一、总体情况 涵盖五个方面：主动公开、依申请公开、政府信息管理、平台建设、监督保障"),
     Rule("S4", WARNING, "跨年：各章节正文与上年报告的相似度低于 80%（不雷同）"),
+    # County summary (make-report sum)
+    Rule("U1", ERROR, "汇总：各单位数据能读取、年度和格式一致、不重复，且没有错误"),
+    Rule("U2", WARNING, "汇总：名单中的单位都有数据文件，数据文件的单位都在名单中"),
     # Templates (make-report template check; every render checks its template first)
     Rule("M1", ERROR, "模板：是 .docx 文件，每个 XML 部分都合法"),
     Rule("M2", ERROR, "模板：标签能被解析（{{ }} {% %} 成对、语法正确）"),

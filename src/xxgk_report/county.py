@@ -1,0 +1,160 @@
+"""The county summary: every table number of the units' reports added up, per cell, into a
+data file for the county-wide report (narrative left to write).
+
+    summary = sum_units(paths, agency="某某县人民政府", year=2022, roster=names)
+    summary.text        # the data file, or "" when it cannot be made
+    summary.problems    # what stops it (errors) and what to look at (warnings), per unit
+
+A sum of units that each pass `make-report check` passes it too: every rule on the tables
+is linear (一 + 二 = （七）总计 + 四 holds for sums of columns that each hold it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Optional
+
+from . import spec
+from .checks import check_report
+from .datafile import Tables, write_data_file, zero_tables
+from .errors import ERROR, WARNING, DataError, Problem
+from .model import Report, load_report
+from .rules import RULES
+
+
+@dataclass
+class Summary:
+    text: str
+    units: list[Report]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.text) and not any(p.is_error for p in self.problems)
+
+
+def _problem(message: str, severity: str = ERROR, where: str = "") -> Problem:
+    return RULES["U1" if severity == ERROR else "U2"].problem(where, (), message)
+
+
+def read_roster(path: Path) -> list[str]:
+    """Unit names, one per line; blank lines and lines starting with # are skipped."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
+              roster: Optional[list[str]] = None) -> Summary:
+    """Add up the units' tables; refuse unreadable files, mixed years or formats, a unit
+    twice, and units whose own numbers break a rule (each named)."""
+    units: list[Report] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            units.append(load_report(path))
+        except DataError as exc:
+            problems.append(_problem(f"数据文件无法使用（{sum(p.is_error for p in exc.problems)} 处错误），"
+                                     f"第一处：{next(p for p in exc.problems if p.is_error)}", where=str(path)))
+    if not units and not problems:
+        problems.append(_problem("没有单位的数据文件"))
+    years = sorted({u.year for u in units})
+    formats = sorted({u.format for u in units})
+    if year is not None and years and years != [year]:
+        others = "、".join(f"{u.source}（{u.year}）" for u in units if u.year != year)
+        problems.append(_problem(f"报告年度应为 {year}，这些单位不是：{others}"))
+    elif len(years) > 1:
+        problems.append(_problem("单位的报告年度不一致：" + "；".join(
+            f"{y} 年度 {sum(u.year == y for u in units)} 个" for y in years) + "；请只汇总同一年度的报告"))
+    if len(formats) > 1:
+        problems.append(_problem("单位的年报格式不一致：" + "、".join(
+            f"{u.source}（{u.format}）" for u in units if u.format != formats[-1]) + f" 与其他单位（{formats[-1]}）不同"))
+    seen: dict[str, Report] = {}
+    for unit in units:
+        if unit.agency in seen:
+            problems.append(_problem(f"“{unit.agency}”出现两次（{seen[unit.agency].source}、{unit.source}），"
+                                     f"会重复计算"))
+        seen.setdefault(unit.agency, unit)
+    for unit in units:
+        errors = [p for p in check_report(unit) if p.is_error]
+        for error in errors:
+            problems.append(_problem(f"“{unit.agency}”的数据有错误，合计也会错：{error}", where=str(unit.source)))
+    if roster is not None:
+        names = set(roster)
+        missing = [name for name in roster if name not in seen]
+        extra = [u for u in units if u.agency not in names]
+        if missing:
+            problems.append(_problem(f"名单中 {len(missing)} 个单位没有数据文件：{'、'.join(missing)}", WARNING))
+        if extra:
+            problems.append(_problem(f"{len(extra)} 个数据文件的单位不在名单中：" + "、".join(
+                f"{u.agency}（{u.source}）" for u in extra), WARNING))
+    if any(p.is_error for p in problems):
+        return Summary("", units, problems)
+    fmt = spec.FORMATS[formats[0]]
+    tables = add_up(units, fmt)
+    header = [f"{agency}{years[0]}年度汇总：{len(units)} 个单位的表格数字逐格相加（make-report sum）。",
+              "本文件包含的单位：", *(f"  {u.agency}（{u.source}）" for u in units)]
+    header += [f"警告：{p.message}" for p in problems]
+    text = write_data_file(years[0], agency, fmt, tables, header=tuple(header), made_by="make-report sum")
+    return Summary(text, units, problems)
+
+
+_DOUBLE_COUNTING = {
+    "in_force": "各单位现行有效件数之和；同一文件由几个单位联合制发时会重复计算，请核对",
+    "fees": "各单位收费金额之和（万元）；同一笔收费不应由两个单位重复填报，请核对",
+}
+
+
+def add_up(units: list[Report], fmt: spec.FormatSpec) -> Tables:
+    """Every table cell of `fmt`, summed over the units."""
+    tables = zero_tables(fmt)
+    for row_path, counts in tables.applications.items():
+        for key in counts:
+            counts[key] = sum(_dig(u.applications, row_path)[key] for u in units)
+    for group, counts in tables.reviews.items():
+        for key in counts:
+            counts[key] = sum(u.reviews[group][key] for u in units)
+    for block in fmt.proactive:
+        for row, _ in block.rows:
+            value = tables.proactive[row]
+            if not isinstance(value, dict):
+                tables.proactive[row] = _add([u.proactive[row] for u in units], block.fields[0].kind)
+                if block.fields[0].kind == spec.DECIMAL:
+                    tables.notes[("proactive", row)] = _DOUBLE_COUNTING["fees"]
+                continue
+            for f in block.fields:
+                value[f.key] = _add([u.proactive[row][f.key] for u in units], f.kind)
+            if "in_force" in value:
+                tables.notes[("proactive", row)] = _DOUBLE_COUNTING["in_force"]
+            if any(f.kind == spec.TEXT for f in block.fields):
+                texts = "、".join(f"{u.agency} {u.proactive[row][f.key]}" for u in units for f in block.fields
+                                  if f.kind == spec.TEXT and u.proactive[row][f.key] not in ("", "0"))
+                tables.notes[("proactive", row)] = (
+                    "采购总金额按各单位所写数字相加（单位相同时）；请核对" + (f"：{texts}" if texts else ""))
+    return tables
+
+
+def _dig(table: dict, path: tuple[str, ...]) -> Any:
+    for key in path:
+        table = table[key]
+    return table
+
+
+_AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(\D*)\s*$")
+
+
+def _add(values: list[Any], kind: str) -> Any:
+    if kind != spec.TEXT:
+        return sum(values, Decimal(0) if kind == spec.DECIMAL else 0)
+    # 2019 采购总金额 is text: add it up when every unit wrote a number with the same unit
+    parsed = [_AMOUNT.match(str(v)) for v in values if str(v) not in ("", "0")]
+    units = {m.group(2) for m in parsed if m}
+    if all(parsed) and len(units) <= 1:
+        try:
+            total = sum((Decimal(m.group(1)) for m in parsed), Decimal(0))
+        except InvalidOperation:
+            return ""
+        return f"{format(total, 'f')}{units.pop() if units else ''}"
+    return ""

@@ -179,11 +179,34 @@ def write_atomic(path: Path, blob: bytes) -> None:
 
 def build_report_file(data_path: Union[str, os.PathLike], output: Optional[Union[str, os.PathLike]] = None,
                       template: Optional[str] = None, *, previous: Optional[Data] = None,
-                      draft: bool = False) -> tuple[Path, list[Problem]]:
-    """Validate and check a data file, render it and write the .docx;
-    return (output path, findings: the warnings, and in a draft the errors too)."""
+                      draft: bool = False, html: bool = False, html_fragment: bool = False
+                      ) -> tuple[Path, list[Problem]]:
+    """Validate and check a data file, render it and write the .docx (and, if asked, the web
+    page <name>.html and the fragment <name>.fragment.html beside it); return (output path,
+    findings: the warnings, and in a draft the errors too)."""
     report = load_report(data_path)
-    blob, findings = render_checked(report, template, previous=previous, draft=draft)
     target = Path(output) if output is not None else default_output(data_path)
-    write_atomic(target, blob)
+    _, findings = write_report(report, target, template, previous=previous, draft=draft, html=html,
+                               html_fragment=html_fragment)
     return target, findings
+
+
+def write_report(report: Report, target: Path, template: Optional[str] = None, *, previous: Optional[Data] = None,
+                 draft: bool = False, html: bool = False, html_fragment: bool = False
+                 ) -> tuple[list[Path], list[Problem]]:
+    """Check and write `report` to `target` (.docx), and the web pages asked for; return the
+    paths written and the findings. Nothing is written when the checks find an error (unless
+    `draft`)."""
+    blob, findings = render_checked(report, template, previous=previous, draft=draft)
+    pages = []
+    if html or html_fragment:
+        from .webpage import render_html
+        notice = findings if draft else None
+        if html:
+            pages.append((target.with_suffix(".html"), render_html(report, draft=notice)))
+        if html_fragment:
+            pages.append((target.with_suffix(".fragment.html"), render_html(report, fragment=True, draft=notice)))
+    write_atomic(target, blob)
+    for path, text in pages:
+        write_atomic(path, text.encode("utf-8"))
+    return [target] + [path for path, _ in pages], findings

@@ -36,6 +36,8 @@ class BuildResult:
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     #: why nothing was written, when it is not the data (a template, the output folder)
     message: str = ""
+    #: the web pages written beside the .docx
+    extras: tuple[Path, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -62,15 +64,16 @@ def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path) -> li
     return pairs
 
 
-def build_one(source: Path, target: Path, template: Optional[str] = None, draft: bool = False) -> BuildResult:
+def build_one(source: Path, target: Path, template: Optional[str] = None, draft: bool = False,
+              html: bool = False, html_fragment: bool = False) -> BuildResult:
     """Build one report, catching what goes wrong into the result."""
     try:
         report = api.load_report(source)
     except DataError as exc:
         return BuildResult(source, _agency(source), ERRORS, None, tuple(exc.problems))
     try:
-        blob, findings = api.render_checked(report, template, draft=draft)
-        api.write_atomic(target, blob)
+        written, findings = api.write_report(report, target, template, draft=draft, html=html,
+                                             html_fragment=html_fragment)
     except DataError as exc:
         return BuildResult(source, report.agency, ERRORS, None, tuple(exc.problems))
     except TemplateError as exc:
@@ -78,7 +81,7 @@ def build_one(source: Path, target: Path, template: Optional[str] = None, draft:
     except ReportError as exc:
         return BuildResult(source, report.agency, ERRORS, None, (), str(exc))
     status = ERRORS if count_errors(findings) else (WARNINGS if findings else OK)
-    return BuildResult(source, report.agency, status, target, tuple(findings))
+    return BuildResult(source, report.agency, status, target, tuple(findings), extras=tuple(written[1:]))
 
 
 def _agency(source: Path) -> str:
@@ -91,17 +94,17 @@ def _agency(source: Path) -> str:
     return agency.strip() if isinstance(agency, str) else ""
 
 
-def _task(args: tuple[Path, Path, Optional[str], bool]) -> BuildResult:
+def _task(args: tuple) -> BuildResult:
     return build_one(*args)
 
 
 def build_many(pairs: list[tuple[Path, Path]], template: Optional[str] = None, draft: bool = False,
-               jobs: Optional[int] = None, on_done: Optional[Callable[[BuildResult], None]] = None
-               ) -> list[BuildResult]:
+               jobs: Optional[int] = None, on_done: Optional[Callable[[BuildResult], None]] = None,
+               html: bool = False, html_fragment: bool = False) -> list[BuildResult]:
     """Build every (data file, output) pair over `jobs` processes (default: all cores);
     return the results in the order of `pairs`, calling `on_done` as each one finishes."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs) or 1))
-    tasks = [(source, target, template, draft) for source, target in pairs]
+    tasks = [(source, target, template, draft, html, html_fragment) for source, target in pairs]
     results: list[BuildResult] = []
     if jobs == 1:
         for task in tasks:

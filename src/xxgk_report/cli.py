@@ -103,39 +103,60 @@ def main() -> None:
                    "Render despite errors, as a draft marked 「草稿」 on every page.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="多个文件时并行的进程数，默认为 CPU 核数。Parallel workers for several files (default: all cores).")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。Also write a PDF (needs LibreOffice).")
+@click.option("--html", is_flag=True, help="同时生成网页 <名称>.html。Also write a web page.")
+@click.option("--html-fragment", is_flag=True,
+              help="同时生成可粘贴到网站编辑器的网页片段 <名称>.fragment.html。Also write an HTML fragment for a CMS.")
 @_reporting_errors
 def build(data: tuple[str, ...], output: str | None, template: str | None, previous: str | None, draft: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, pdf: bool, html: bool, html_fragment: bool) -> None:
     """检查数据并生成报告。Check DATA (.yaml/.yml/.json) and render it into a .docx report.
 
     先做与 `make-report check` 相同的检查：有错误则不生成（除非 --draft），警告照常打印。
     给出多个文件或文件夹时批量生成（文件夹中的数据文件逐个查找），显示进度，最后列出每个文件的结果；
     一个文件出错不影响其他文件，有文件出错时退出码为 1。
     """
+    if pdf:
+        from .pdf import soffice
+        soffice()  # before any work: say at once when LibreOffice is missing
     if len(data) == 1 and not Path(data[0]).is_dir():
-        path, findings = api.build_report_file(data[0], output, template, previous=previous, draft=draft)
+        report = api.load_report(data[0])
+        target = Path(output) if output else api.default_output(data[0])
+        written, findings = api.write_report(report, target, template, previous=previous, draft=draft,
+                                             html=html, html_fragment=html_fragment)
         if draft:
             click.echo(f"草稿：数据文件 {data[0]} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
         _print_problems(findings)
-        click.echo(str(path))
+        if pdf:
+            from .pdf import to_pdf
+            written += to_pdf([target])
+        for path in written:
+            click.echo(str(path))
         return
     if previous:
         raise click.UsageError("--previous 只能用于单个数据文件。--previous needs a single data file.")
-    _build_batch(data, Path(output) if output else api.DEFAULT_OUTPUT_DIR, template, draft, jobs)
+    _build_batch(data, Path(output) if output else api.DEFAULT_OUTPUT_DIR, template, draft, jobs,
+                 pdf=pdf, html=html, html_fragment=html_fragment)
 
 
-def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, draft: bool, jobs: int | None) -> None:
+def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, draft: bool, jobs: int | None,
+                 pdf: bool = False, html: bool = False, html_fragment: bool = False) -> None:
     from . import batch
     pairs = batch.find_data_files(data, out_dir)
     if not pairs:
         raise click.UsageError("没有找到数据文件（.yaml、.yml、.json）。No data files found.")
+    options = {"html": html, "html_fragment": html_fragment}
     terminal = _progress_stream()
     if terminal is not None:
         with click.progressbar(length=len(pairs), label="生成报告", file=terminal, show_pos=True) as bar:
-            results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1))
+            results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1), **options)
     else:
-        results = batch.build_many(pairs, template, draft, jobs)
+        results = batch.build_many(pairs, template, draft, jobs, **options)
     _print_results(results)
+    if pdf:
+        from .pdf import to_pdf
+        documents = [r.output for r in results if r.output is not None]
+        click.echo(f"PDF：{len(to_pdf(documents))} 个（LibreOffice）。")
     failed = [r for r in results if r.status == batch.ERRORS]
     for result in failed:
         click.echo(f"\n{result.source}：", err=True)

@@ -207,12 +207,16 @@ def _draft_header():
     ])
 
 
+def draft_summary(findings: list[Problem]) -> str:
+    """The first line of a draft: how many errors and warnings it has."""
+    errors = count_errors(findings)
+    return (f"{DRAFT_MARK}：本稿有 {errors} 处错误、{len(findings) - errors} 处警告，"
+            f"改正后才能定稿印发。" if findings else f"{DRAFT_MARK}：未经审核定稿，不得印发。")
+
+
 def _draft_notice(findings: list[Problem]) -> list:
     """Paragraphs that open a draft: what is wrong with it, then a page break."""
-    errors = count_errors(findings)
-    summary = (f"{DRAFT_MARK}：本稿有 {errors} 处错误、{len(findings) - errors} 处警告，"
-               f"改正后才能定稿印发。" if findings else f"{DRAFT_MARK}：未经审核定稿，不得印发。")
-    lines = [summary] + [str(f) for f in findings]
+    lines = [draft_summary(findings)] + [str(f) for f in findings]
     paragraphs = [
         element("w:p", children=[
             paragraph_properties(first_line_chars=0),

@@ -67,6 +67,8 @@ _RULES = (
     # County summary (make-report sum)
     Rule("U1", ERROR, "汇总：各单位数据能读取、年度和格式一致、不重复，且没有错误"),
     Rule("U2", WARNING, "汇总：名单中的单位都有数据文件，数据文件的单位都在名单中"),
+    # Reading a report back (make-report extract)
+    Rule("X1", WARNING, "读回：报告的每一部分、每一行都找到并读出（找不到的、空白的按 0，逐一列出）"),
     # Templates (make-report template check; every render checks its template first)
     Rule("M1", ERROR, "模板：是 .docx 文件，每个 XML 部分都合法"),
     Rule("M2", ERROR, "模板：标签能被解析（{{ }} {% %} 成对、语法正确）"),

@@ -1,0 +1,529 @@
+"""Reading an annual report back into a data file: from a .docx (made here or by hand in
+Word), a published web page (.html/.htm) or its flattened text (.txt).
+
+    result = extract(Path("2022年报.docx"))
+    result.data       # a dict shaped like a data file (tables with their printed totals)
+    result.problems   # everything that could not be mapped, or was read with a guess
+
+Every format is first turned into one sequence of blocks: paragraphs (a line of text) and
+tables (rows of cell texts). Sections are found by their official headings; the tables' rows
+by their official labels (NFKC, whitespace-insensitive, （ and ( alike, small typos forgiven),
+in the spec's order, each followed by its numbers. Printed 总计 are kept as `total`, so that
+`make-report check` finds the published sums that are wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from lxml import etree
+
+from . import spec
+from .errors import WARNING, DataError, Problem
+from .rules import RULES
+
+SUFFIXES = (".docx", ".html", ".htm", ".txt")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class Extracted:
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, where: str, message: str) -> None:
+        self.problems.append(RULES["X1"].problem(where, (), message))
+
+
+# ---------------------------------------------------------------------------
+# Blocks: paragraphs and tables, from each kind of file
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    #: a line of plain text, which may be a piece of a paragraph wrapped by a PDF converter
+    line: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]  # the text of each cell that starts in the row
+
+
+def _docx_blocks(path: Path) -> list[Any]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取 Word 文档（{exc}）")]) from None
+    blocks: list[Any] = []
+    for child in root.find(f"{_W}body"):
+        if child.tag == f"{_W}p":
+            blocks.append(Para(_docx_text(child)))
+        elif child.tag == f"{_W}tbl":
+            rows = []
+            for tr in child.iter(f"{_W}tr"):
+                cells = []
+                for tc in tr.findall(f"{_W}tc"):
+                    merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                    if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                        continue  # the cell above goes on here
+                    cells.append(" ".join(_docx_text(p) for p in tc.iter(f"{_W}p")).strip())
+                rows.append(tuple(cells))
+            blocks.append(Table(tuple(rows)))
+    return blocks
+
+
+def _docx_text(node) -> str:
+    parts = []
+    for element in node.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
+        parts.append(element.text or "" if element.tag == f"{_W}t" else " ")
+    return "".join(parts)
+
+
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "blockquote", "pre",
+               "dd", "dt", "td", "th", "caption", "header", "footer", "main", "center"}
+
+
+def _html_blocks(path: Path) -> list[Any]:
+    import lxml.html
+    try:
+        document = lxml.html.fromstring(_decode(path.read_bytes()))
+    except (OSError, etree.ParserError) as exc:
+        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取网页（{exc}）")]) from None
+    for junk in document.xpath("//script|//style|//head|//noscript"):
+        junk.drop_tree()
+    blocks: list[Any] = []
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "table":
+            blocks.append(_html_table(element))
+            return
+        children = [c for c in element if isinstance(c.tag, str)]
+        if tag in _BLOCK_TAGS and not any(c.tag in _BLOCK_TAGS or c.tag == "table" for c in element.iter()
+                                          if c is not element and isinstance(c.tag, str)):
+            for line in _html_text(element).split("\n"):
+                blocks.append(Para(line))
+            return
+        if element.text and element.text.strip() and tag not in ("html", "body"):
+            blocks.append(Para(element.text))
+        for child in children:
+            walk(child)
+            if child.tail and child.tail.strip():
+                blocks.append(Para(child.tail))
+
+    walk(document)
+    return blocks
+
+
+def _decode(raw: bytes) -> str:
+    """A web page's text: its declared charset, else UTF-8, else GB18030 (GBK pages)."""
+    declared = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", raw[:4096], flags=re.IGNORECASE)
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8-sig", "gb18030"]:
+        try:
+            return raw.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def _html_text(element) -> str:
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return element.text_content()
+
+
+def _html_table(table) -> Table:
+    rows = []
+    for tr in table.iter("tr"):
+        rows.append(tuple(" ".join(_html_text(cell).split()) for cell in tr if cell.tag in ("td", "th")))
+    return Table(tuple(rows))
+
+
+def _text_blocks(path: Path) -> list[Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取文本文件（{exc}）")]) from None
+    return [Para(line, line=True) for line in text.splitlines()]
+
+
+def read_blocks(path: Path) -> list[Any]:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _docx_blocks(path)
+    if suffix in (".html", ".htm"):
+        return _html_blocks(path)
+    if suffix == ".txt":
+        return _text_blocks(path)
+    raise DataError(str(path), [RULES["D1"].problem("", (), f"不支持的文件类型 “{path.suffix}”，应为 "
+                                                    + "、".join(SUFFIXES))])
+
+
+# ---------------------------------------------------------------------------
+# Matching official labels
+
+
+def key(text: str) -> str:
+    """Text as labels are compared: NFKC, no whitespace, （ and ( alike, 「1、」 as 「1.」."""
+    return re.sub(r"(?<=\d)[、．]", ".", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+
+
+_NUMBERING = re.compile(r"^(\(\w{1,3}\)|[一二三四五六七八九十]+、|\d+[.、])")
+
+
+def label_matches(label: str, text: str, threshold: float = 0.7) -> bool:
+    """Whether `text` holds `label`: exactly, or with a small typo (the same list number,
+    most of the characters in order)."""
+    label, text = key(label), key(text)
+    if label in text:
+        return True
+    if len(label) > 12 and label[:8] in text and text.endswith(label[: len(text) - text.index(label[:8])]):
+        return True  # a long label cut by its row's numbers (a PDF's text): its beginning will do
+    number = _NUMBERING.match(label)
+    if number and number.group(0) not in text:
+        return False
+    matcher = difflib.SequenceMatcher(None, label, text, autojunk=False)
+    found = sum(block.size for block in matcher.get_matching_blocks())
+    return found >= threshold * len(label) and len(text) <= 3 * len(label) + 40
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d+\s*[-—–－]$")
+_VALUE = re.compile(r"^[-−－]?\d+(?:\.\d+)?$")
+_BLANK = {"-", "—", "–", "－", "/", "／", "\\", "无", ""}
+
+
+@dataclass
+class Token:
+    text: str
+    number: Optional[Any] = None  # int, Decimal, or None for text
+    blank: bool = False
+
+
+def _tokens(blocks: list[Any]) -> list[Token]:
+    """The cells and words of a section, in reading order: numbers, blanks and text."""
+    tokens: list[Token] = []
+    for block in blocks:
+        pieces = [c for row in block.rows for c in row] if isinstance(block, Table) else \
+            [p for p in re.split(r"[|｜\t]+|\s{2,}", block.text)]
+        structured = isinstance(block, Table)
+        for piece in pieces:
+            text = unicodedata.normalize("NFKC", piece).strip()
+            if _PAGE_NUMBER.match(text):
+                continue
+            if not text and not structured:
+                continue
+            for word in ([text] if structured else text.split()) or [text]:
+                tokens.append(_token(word))
+    return tokens
+
+
+def _token(word: str) -> Token:
+    word = word.strip()
+    if _VALUE.match(word.replace("−", "-").replace("－", "-")):
+        value = word.replace("−", "-").replace("－", "-")
+        return Token(word, Decimal(value) if "." in value else int(value))
+    if word in _BLANK:
+        return Token(word, 0, blank=True)
+    return Token(word)
+
+
+class _Reader:
+    """Reads table rows from a token sequence: a row's label, then its numbers."""
+
+    def __init__(self, tokens: list[Token], result: Extracted, where: str):
+        self.tokens, self.result, self.where, self.cursor = tokens, result, where, 0
+
+    def find(self, label: str) -> bool:
+        """Move past the next text that holds `label`; False (and stay) if there is none."""
+        text, start = "", None
+        for i in range(self.cursor, len(self.tokens)):
+            token = self.tokens[i]
+            if token.number is not None:
+                text, start = "", None
+                continue
+            start = i if start is None else start
+            text += key(token.text)
+            if label_matches(label, text):
+                self.cursor = i + 1
+                return True
+        return False
+
+    def values(self, count: int, label: str, text_last: bool = False) -> list[Any]:
+        """The next `count` values (blank cells read as 0, with a warning)."""
+        found: list[Any] = []
+        while len(found) < count and self.cursor < len(self.tokens):
+            token = self.tokens[self.cursor]
+            is_text_value = text_last and len(found) == count - 1
+            if token.number is None and not is_text_value:
+                if found:
+                    break  # the next row's label: this row is short
+                self.cursor += 1
+                continue
+            self.cursor += 1
+            if token.blank:
+                self.result.warn(self.where, f"「{label}」有空白或「{token.text}」的格子，按 0 读取")
+            found.append(token.text if is_text_value and token.number is None else token.number)
+        if len(found) < count:
+            self.result.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余按 0")
+            found += [0] * (count - len(found))
+        return found
+
+
+# ---------------------------------------------------------------------------
+# The report
+
+
+_HEADING_PREFIX = re.compile(r"^(\(([一二三四五六七八九十]+)\))\s*(.*)$")
+_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_SENTENCE_END = "。！？；：”」）.!?;:)"
+#: A line of text at least this long that does not end a sentence was wrapped (a PDF's text);
+#: a shorter one is a line of its own (a heading of a web page's text).
+_WRAPPED = 20
+
+
+def extract(path: Path) -> Extracted:
+    """Read the report at `path` into a data dict, listing what could not be mapped."""
+    blocks = read_blocks(path)
+    result = Extracted({})
+    sections = _split_sections(blocks, result)
+    head = sections.pop("head")
+    tables = {k: sections.get(k, []) for k, _ in spec.SECTIONS[1:4]}
+    fmt = spec.FORMATS[_detect_format(tables["proactive"])]
+    data = result.data
+    title_blocks, preamble = _title(head, result)
+    title = "".join(key(p.text) for p in title_blocks)
+    year = re.search(r"(\d{4})年", title)
+    data["year"] = int(year.group(1)) if year else None
+    data["agency"] = title[: year.start()] if year else ""
+    if data["year"] is None:
+        found = re.search(r"(\d{4})年度", "".join(key(p.text) for p in preamble + sections.get("overview", [])
+                                                 if isinstance(p, Para)))
+        data["year"] = int(found.group(1)) if found else None
+        result.warn("year", f"标题中找不到年度，取自正文中的「{found.group(0)}」，请核对" if found else
+                    "标题和正文中都找不到年度，请填写 year（或用 --year）")
+    data["format"] = fmt.year
+    expected_title = f"{data['agency']}{data['year']}年{spec.REPORT_NAME}"
+    if title and title != expected_title:
+        data["title"] = "".join(p.text.strip() for p in title_blocks)
+    data["preamble"] = _narrative(preamble, result, "preamble")
+    data["overview"] = _narrative(sections.get("overview", []), result, "overview")
+    for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
+        blocks_here = sections.get(section_key, [])
+        text, rest = _section_text(blocks_here, section_key)
+        data[section_key] = {"text": _narrative(text, result, f"{section_key}.text")}
+        data[section_key].update(reader(_Reader(_tokens(rest), result, section_key), fmt))
+    data["problems"] = _narrative(sections.get("problems", []), result, "problems")
+    other = list(sections.get("other_matters", []))
+    signoff, signed_by = _signoff(other, data["agency"])
+    if signoff:
+        data["date"] = signoff
+    if not data["agency"] and signed_by:
+        data["agency"] = signed_by
+        result.warn("agency", f"标题中找不到机关名称，取自落款「{signed_by}」，请核对")
+    elif not data["agency"]:
+        result.warn("agency", "标题和落款中都找不到机关名称，请填写 agency（或用 --agency）")
+    data["other_matters"] = _narrative(other, result, "other_matters")
+    for section_key, heading in spec.SECTIONS:
+        if section_key not in sections:
+            result.warn(section_key, f"找不到「{heading}」这一部分")
+    return result
+
+
+def _split_sections(blocks: list[Any], result: Extracted) -> dict[str, list[Any]]:
+    sections: dict[str, list[Any]] = {"head": []}
+    current = "head"
+    headings = dict(spec.SECTIONS)
+    order = [k for k, _ in spec.SECTIONS]
+    for block in blocks:
+        if isinstance(block, Para):
+            found = next((k for k in order[order.index(current) + 1 if current != "head" else 0:]
+                          if key(block.text).startswith(key(headings[k])[:2])
+                          and label_matches(headings[k], block.text, 0.85)
+                          and len(key(block.text)) <= len(key(headings[k])) + 2), None)
+            if found:
+                current = found
+                sections[current] = []
+                continue
+        sections[current].append(block)
+    return sections
+
+
+def _detect_format(blocks: list[Any]) -> int:
+    text = "".join(key(b.text) if isinstance(b, Para) else key("".join(c for r in b.rows for c in r)) for b in blocks)
+    return spec.FORMAT_2019 if "本年新制作数量" in text or "采购项目数量" in text else spec.FORMAT_2021
+
+
+def _title(head: list[Any], result: Extracted) -> tuple[list[Para], list[Para]]:
+    paras = [b for b in head if isinstance(b, Para) and key(b.text)]
+    for i, p in enumerate(paras):
+        if "工作年度报告" in key(p.text) and not key(p.text).endswith("。") and len(key(p.text)) <= 60:
+            start = i
+            while start > 0 and len(key(paras[start - 1].text)) <= 30 and not key(paras[start - 1].text).endswith("。") \
+                    and "年度报告" not in key(paras[start - 1].text) and i - start < 1:
+                start -= 1
+            return paras[start: i + 1], paras[i + 1:]
+    result.warn("title", "找不到标题（含「年度报告」的一行）")
+    return [], paras
+
+
+def _section_text(blocks: list[Any], section_key: str) -> tuple[list[Para], list[Any]]:
+    """The text before a section's table, and the rest (the table, as cells or as lines)."""
+    first_label = {"proactive": "第二十条", "applications": "申请人情况", "reviews": "行政复议"}[section_key]
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table) or first_label in key(block.text) or (
+                section_key == "applications" and "勾稽关系" in key(block.text)):
+            return [b for b in blocks[:i] if isinstance(b, Para)], blocks[i:]
+    return [b for b in blocks if isinstance(b, Para)], []
+
+
+def _signoff(blocks: list[Any], agency: str) -> tuple[Optional[str], str]:
+    """A 落款 at the end (the agency, then 「2023年1月16日」): removed; its date (ISO) and
+    the agency it names returned."""
+    while blocks and isinstance(blocks[-1], Para) and not key(blocks[-1].text):
+        blocks.pop()
+    if not blocks or not isinstance(blocks[-1], Para):
+        return None, ""
+    found = _DATE.match(key(blocks[-1].text))
+    if not found:
+        return None, ""
+    blocks.pop()
+    while blocks and isinstance(blocks[-1], Para) and not key(blocks[-1].text):
+        blocks.pop()
+    signed_by = ""
+    if blocks and isinstance(blocks[-1], Para):
+        last = key(blocks[-1].text)
+        if (agency and last == key(agency)) or (not agency and len(last) <= 30 and not last.endswith("。")):
+            signed_by = blocks.pop().text.strip()
+    try:
+        return dt.date(*(int(g) for g in found.groups())).isoformat(), signed_by
+    except ValueError:
+        return None, signed_by
+
+
+def _paragraph_texts(blocks: list[Any]) -> list[str]:
+    """Paragraph texts; lines broken inside a sentence (a PDF's text) are joined again."""
+    out: list[str] = []
+    for block in blocks:
+        if not isinstance(block, Para):
+            continue
+        text = block.text.strip()
+        if not text or _PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)):
+            continue
+        starts_new = bool(_HEADING_PREFIX.match(key(text)))
+        if block.line and out and not starts_new and out[-1][-1] not in _SENTENCE_END \
+                and len(out[-1]) >= _WRAPPED and not block.text[:1].isspace():
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+def _narrative(blocks: list[Any], result: Extracted, where: str) -> list[Any]:
+    """Paragraphs as data-file blocks: （一）标题。正文 → {title, text}; a lone （一）标题 →
+    {title, paragraphs}; anything else a plain paragraph."""
+    items: list[Any] = []
+    for text in _paragraph_texts(blocks):
+        found = re.match(r"^\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.*)$", text, flags=re.DOTALL)
+        if not found:
+            if items and isinstance(items[-1], dict) and "paragraphs" in items[-1]:
+                items[-1]["paragraphs"].append(text)
+            else:
+                items.append(text)
+            continue
+        rest = found.group(2).strip()
+        title, stop, body = _split_runin(rest)
+        if body:
+            items.append({"title": title, "text": body})
+        else:
+            items.append({"title": title, "paragraphs": []})
+    for item in items:
+        if isinstance(item, dict) and "paragraphs" in item and not item["paragraphs"]:
+            del item["paragraphs"]
+    return items
+
+
+def _split_runin(rest: str) -> tuple[str, str, str]:
+    """「提升质量水平。在严格执行……」 → (title, 。, body); a heading without a body → (title, "", "").
+    A title ending in ？！： keeps it (the renderer adds 。 only after other endings)."""
+    for i, ch in enumerate(rest):
+        if ch in "。？！：:?!" and i <= 40:
+            return (rest[:i] if ch == "。" else rest[:i + 1]), ch, rest[i + 1:].strip()
+    return rest, "", ""
+
+
+# ---------------------------------------------------------------------------
+# The three tables
+
+
+def _proactive(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for block in fmt.proactive:
+        for row_key, label in block.rows:
+            if not reader.find(label):
+                reader.result.warn(f"proactive.{row_key}", f"找不到「{block.title} {label}」这一行，按 0 读取")
+                continue
+            text_last = block.fields[-1].kind == spec.TEXT
+            values = reader.values(len(block.fields), label, text_last)
+            if len(block.fields) == 1 and not block.fields[0].key:
+                out[row_key] = values[0]
+            else:
+                out[row_key] = {f.key: v for f, v in zip(block.fields, values, strict=True)}
+    return out
+
+
+def _applications(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    columns = [c.key for c in spec.APPLICANT_COLUMNS]
+    one_row = False
+    for row in fmt.application_rows:
+        label = row.labels[-1]
+        if row.path[0] == "other_handling" and len(row.path) == 2:
+            if row.path[1] == "no_correction":
+                one_row = _one_row_other_handling(reader, out, columns)
+            if one_row:
+                continue
+        if not reader.find(label):
+            reader.result.warn("applications." + ".".join(row.path), f"找不到「{''.join(row.labels)}」这一行，按 0 读取")
+            continue
+        counts = dict(zip(columns, reader.values(len(columns), "".join(row.labels)), strict=True))
+        target = out
+        for part in row.path[:-1]:
+            target = target.setdefault(part, {})
+        target[row.path[-1]] = counts
+    return out
+
+
+def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
+    keys = [k for k, _ in spec.REVIEW_RESULTS]
+    if not reader.find("行政复议"):
+        reader.result.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
+        return {}
+    values = reader.values(len(spec.REVIEW_GROUPS) * len(keys), "行政复议、行政诉讼")
+    return {group.key: dict(zip(keys, values[i * len(keys):(i + 1) * len(keys)], strict=True))
+            for i, group in enumerate(spec.REVIEW_GROUPS)}
+
+
+def _one_row_other_handling(reader: _Reader, out: dict[str, Any], columns: list[str]) -> bool:
+    """A 2021 table that prints （六）其他处理 as one row (as the 2019 format did): its numbers
+    go to 3.其他, with a warning."""
+    start = reader.cursor
+    if reader.find("（六）其他处理") and reader.cursor < len(reader.tokens) \
+            and reader.tokens[reader.cursor].number is not None:
+        values = reader.values(len(columns), "（六）其他处理")
+        out.setdefault("other_handling", {})["other"] = dict(zip(columns, values, strict=True))
+        reader.result.warn("applications.other_handling", "（六）其他处理印成了一行（没有 1.2.3. 三项），"
+                           "其数字记入 3.其他")
+        return True
+    reader.cursor = start
+    return False

@@ -337,3 +337,44 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
     api.write_atomic(target, summary.text.encode("utf-8"))
     click.echo(str(target))
     click.echo(f"已汇总 {len(summary.units)} 个单位；写好正文后运行 make-report {target}", err=True)
+
+
+EXTRACT_EPILOG = """\b
+示例 Examples:
+  make-report extract 2022年报.docx -o 2022.yaml
+  make-report extract 网页.html --agency 某某县某某镇人民政府 && make-report check 网页.yaml
+"""
+
+
+@main.command(epilog=EXTRACT_EPILOG)
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="数据文件，默认 <报告文件名>.yaml。Output data file (default: <report stem>.yaml).")
+@click.option("--agency", help="机关全称（报告中找不到时）。The agency, when the report does not say.")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（报告中找不到时）。The report year.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@_reporting_errors
+def extract(report: str, output: str | None, agency: str | None, year: int | None, force: bool) -> None:
+    """把已有的年度报告（.docx、网页 .html/.htm 或其文字 .txt）读回成数据文件。Read a report back.
+
+    按官方标签找出三张表格和六个部分；读不出的、按 0 读取的都逐条列出，不静默猜测。
+    读回的文件可以用 make-report check 检查（已公布报告的审核），也可以作为新一年的起点。
+    """
+    from .extract import data_file_text
+    from .extract import extract as read_report
+    source = Path(report)
+    result = read_report(source)
+    if agency:
+        result.data["agency"] = agency
+        result.problems = [p for p in result.problems if p.path != "agency"]
+    if year:
+        result.data["year"] = year
+        result.problems = [p for p in result.problems if p.path != "year"]
+    target = Path(output or source.with_suffix(".yaml").name)
+    if target.exists() and not force:
+        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+    api.write_atomic(target, data_file_text(result, source).encode("utf-8"))
+    _print_problems(result.problems)
+    click.echo(str(target))
+    click.echo(f"已读回 {source}：{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
+               err=True)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
+import yaml
 from lxml import etree
 
 from . import spec
@@ -527,3 +528,30 @@ def _one_row_other_handling(reader: _Reader, out: dict[str, Any], columns: list[
         return True
     reader.cursor = start
     return False
+
+
+# ---------------------------------------------------------------------------
+# Writing the data file
+
+
+class _Dumper(yaml.SafeDumper):
+    """Amounts stay as printed (Decimal("12.50") → 12.50); table rows on one line each."""
+
+
+_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:float", format(value, "f")))
+_Dumper.add_representer(dict, lambda dumper, value: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", value, flow_style=bool(value) and all(
+        isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in value.values())))
+_Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", value, flow_style=not value))
+
+
+def data_file_text(result: Extracted, source: Path) -> str:
+    """The extracted data as a YAML data file, headed by what could not be mapped."""
+    header = [f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。"]
+    if result.problems:
+        header.append(f"# 读回时有 {len(result.problems)} 处需要核对：")
+        header += [f"#   {problem}" for problem in result.problems]
+    body = yaml.dump(result.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)
+    return "\n".join(header) + "\n\n" + body

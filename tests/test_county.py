@@ -140,5 +140,43 @@ def test_sum_command_refusal(run, units):
     result = run("sum", folder, "--agency", "某某县人民政府")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "错误：3 个单位的数据无法汇总，未生成文件。"
+    assert lines[0] == "错误：1 个单位的数据有问题，无法汇总，未生成文件。"
     assert lines[1].startswith(f"错误 U1 {folder / 'u2.yaml'}：“丙街道办事处”的数据有错误，合计也会错：错误 B1 ")
+
+
+def test_a_second_run_does_not_count_its_own_output(run, units):
+    folder, _ = units
+    assert run("sum", folder, "--agency", "某某县人民政府", "-o", folder / "county.yaml").exit_code == 0
+    again = run("sum", folder, "--agency", "某某县人民政府", "-o", folder / "county.yaml", "--force")
+    assert again.exit_code == 0
+    assert f"警告 U2 {folder / 'county.yaml'} 是 make-report sum 生成的汇总文件，不是单位的数据，未计入" in again.stderr
+    assert "已汇总 3 个单位" in again.stderr
+
+
+def test_a_gbk_roster_and_a_close_name(units, tmp_path):
+    from xxgk_report.county import read_roster
+    folder, _ = units
+    roster = tmp_path / "roster.txt"
+    roster.write_bytes("甲镇人民政府\n乙镇人民政府\n丙街道办事处\n".encode("gb18030"))
+    assert read_roster(roster) == ["甲镇人民政府", "乙镇人民政府", "丙街道办事处"]
+    summary = sum_units(sorted(folder.glob("*.yaml")), "某某县人民政府", 2023, ["甲镇人民政府", "乙镇人民政府", "丙街道办"])
+    assert any("（名单中的“丙街道办”？）" in p.message for p in summary.problems)
+
+
+def test_2019_amounts_that_cannot_be_added_are_named(tmp_path):
+    base = read_yaml(FIXTURES / "full-2020.yaml")
+    paths = []
+    for i, amount in enumerate(("251000元", "12.5万元")):
+        data = copy.deepcopy(base)
+        data["agency"] = f"第{i}乡人民政府"
+        data["proactive"]["procurement"]["amount"] = amount
+        paths.append(tmp_path / f"u{i}.yaml")
+        paths[-1].write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    summary = sum_units(paths, "某某县人民政府")
+    assert summary.ok
+    assert [p.message for p in summary.problems] == [
+        "procurement：各单位的金额无法自动相加（写法或单位不同），请手工填写 采购总金额：第0乡人民政府 251000元、第1乡人民政府 12.5万元"]
+    same = copy.deepcopy(base)
+    same["agency"] = "第2乡人民政府"
+    paths[1].write_text(yaml.safe_dump(same, allow_unicode=True), encoding="utf-8")
+    assert yaml.safe_load(sum_units(paths, "某某县人民政府").text)["proactive"]["procurement"]["amount"] == "502000元"

@@ -13,6 +13,7 @@ from xxgk_report import api, spec
 from xxgk_report.datafile import json_schema, new_data_file
 from xxgk_report.errors import DataError
 from xxgk_report.model import build_report, load_report
+from xxgk_report.variants import template_path
 
 from . import docx_reader as dr
 from .conftest import EXAMPLE, FIXTURES, FULL, read_yaml
@@ -180,3 +181,39 @@ def test_schema_command_prints_it(run):
     result = run("schema")
     assert result.exit_code == 0 and json.loads(result.stdout) == json_schema()
     assert json_schema()["properties"]["year"]["description"] == "报告年度"
+
+
+def test_schema_accepts_what_the_model_reads_as_empty(validator):
+    data = {"year": 2023, "agency": "某镇", "problems": None, "overview": [None, "一段。"],
+            "applications": {"text": None, "withheld": None, "received": None}, "proactive": None}
+    build_report(data)
+    assert list(validator.iter_errors(data)) == []
+    for bad in ({"date": "2023-13-45"}, {"applications": {"received": {"natural": 10**12}}}):
+        assert list(validator.iter_errors({"year": 2023, "agency": "某镇", **bad}))
+
+
+def test_init_moves_a_relative_template_path_to_the_new_folder(run, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "mine.docx").write_bytes(template_path("default").read_bytes())
+    (tmp_path / "a" / "2022.yaml").write_text("year: 2022\nagency: 某镇人民政府\ntemplate: mine.docx\n",
+                                              encoding="utf-8")
+    assert run("init", "--from", "a/2022.yaml", "-o", "b/2023.yaml").exit_code == 0
+    assert yaml.safe_load((tmp_path / "b" / "2023.yaml").read_text(encoding="utf-8"))["template"] == "../a/mine.docx"
+    assert run("b/2023.yaml", "-o", "r.docx").exit_code == 0
+
+
+def test_init_drops_the_2019_variant_for_a_2021_year():
+    data = copy.deepcopy(read_yaml(FULL_2019))
+    data["template"] = "format-2019"
+    assert "template" not in yaml.safe_load(new_data_file(2021, previous=build_report(data)))
+
+
+def test_init_from_a_2019_year_carries_the_item_counts():
+    data = yaml.safe_load(new_data_file(2021 - 1, previous=load_report(FULL_2019)))
+    last = read_yaml(FULL_2019)["proactive"]["licensing"]
+    assert data["proactive"]["licensing"]["previous_items"] == last["previous_items"] + last["change"]
+
+
+def test_agency_on_the_command_line_is_one_line(run):
+    result = run("init", "--year", "2023", "--agency", "某镇\n人民政府")
+    assert result.exit_code == 2 and "--agency 含有换行或无法识别的字符" in result.stderr

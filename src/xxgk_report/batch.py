@@ -50,23 +50,43 @@ class BuildResult:
         return f"{errors} 处错误" if errors else "失败"
 
 
+#: files in a data folder that are not data files: the editor's schema (make-report schema)
+NOT_DATA = ("*.schema.json",)
+
+
 def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path) -> list[tuple[Path, Path]]:
-    """Every data file named or found under a named folder (recursively, sorted), with its
-    output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx for a folder's files."""
-    pairs: list[tuple[Path, Path]] = []
+    """Every data file named or found under a named folder (recursively, sorted; `*.schema.json`
+    skipped), with its output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
+    When two files would get the same output (a.yaml in two folders), every output mirrors
+    the path under the folders' common parent instead, so none is overwritten."""
+    found: list[tuple[Path, Path]] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()):
-                pairs.append((found, out_dir / found.relative_to(path).with_suffix(".docx")))
+            for data in sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+                               and not any(p.match(pattern) for pattern in NOT_DATA)):
+                found.append((data, data.relative_to(path)))
         else:
-            pairs.append((path, out_dir / (path.stem + ".docx")))
-    return pairs
+            found.append((path, Path(path.name)))
+    relative = [rel for _, rel in found]
+    if len({r.with_suffix("") for r in relative}) < len(relative):
+        common = Path(os.path.commonpath([str(p.resolve().parent) for p, _ in found]))
+        relative = [p.resolve().relative_to(common) for p, _ in found]
+    return [(source, out_dir / rel.with_suffix(".docx")) for (source, _), rel in zip(found, relative, strict=True)]
 
 
 def build_one(source: Path, target: Path, template: Optional[str] = None, draft: bool = False,
               html: bool = False, html_fragment: bool = False) -> BuildResult:
     """Build one report, catching what goes wrong into the result."""
+    try:
+        return _build_one(source, target, template, draft, html, html_fragment)
+    except Exception as exc:  # noqa: BLE001 (one file's surprise must not stop the others)
+        return BuildResult(source, _agency(source), ERRORS, None, (),
+                           f"处理时出现意外错误（{type(exc).__name__}: {exc}）；请把数据文件发给维护者")
+
+
+def _build_one(source: Path, target: Path, template: Optional[str], draft: bool, html: bool,
+               html_fragment: bool) -> BuildResult:
     try:
         report = api.load_report(source)
     except DataError as exc:

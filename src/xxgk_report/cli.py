@@ -265,6 +265,15 @@ INIT_EPILOG = """\b
 """
 
 
+def _checked_agency(agency: str | None) -> str | None:
+    """An agency name given on the command line: one line of readable text."""
+    if agency is None:
+        return None
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in agency):
+        raise click.UsageError("--agency 含有换行或无法识别的字符。--agency must be one line of text.")
+    return agency.strip()
+
+
 @main.command(epilog=INIT_EPILOG)
 @click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（用 --from 时默认为上年加一）。Report year.")
 @click.option("--agency", help="机关全称（用 --from 时默认沿用）。Agency's full name.")
@@ -278,6 +287,7 @@ INIT_EPILOG = """\b
 def init(year: int | None, agency: str | None, previous: str | None, output: str | None, force: bool) -> None:
     """生成新年度的数据文件（每个键都有注释）。Write a new, commented data file to fill in."""
     from .datafile import new_data_file
+    agency = _checked_agency(agency)
     last = api.load_report(previous) if previous else None
     year = year or (last.year + 1 if last else None)
     if year is None:
@@ -287,7 +297,7 @@ def init(year: int | None, agency: str | None, previous: str | None, output: str
     target = Path(output or f"{year}.yaml")
     if target.exists() and not force:
         raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
-    api.write_atomic(target, new_data_file(year, agency, last).encode("utf-8"))
+    api.write_atomic(target, new_data_file(year, agency, last, output_dir=target.parent).encode("utf-8"))
     click.echo(str(target))
     click.echo(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
 
@@ -323,11 +333,14 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
     各单位的年度、格式必须一致；有错误的单位会被点名，改正后才能汇总。正文留待撰写。
     """
     from . import batch, county
+    agency = _checked_agency(agency)
     paths = [source for source, _ in batch.find_data_files(data, Path("."))]
     names = county.read_roster(Path(roster)) if roster else None
     summary = county.sum_units(paths, agency, year, names)
     if not summary.ok:
-        click.echo(f"错误：{len(summary.units)} 个单位的数据无法汇总，未生成文件。", err=True)
+        faulty = {p.path for p in summary.problems if p.is_error and p.path}
+        what = f"{len(faulty)} 个单位的数据有问题，" if faulty else ""
+        click.echo(f"错误：{what}无法汇总，未生成文件。", err=True)
         _print_problems([p for p in summary.problems if p.is_error])
         sys.exit(1)
     target = Path(output or f"county-{summary.units[0].year}.yaml")

@@ -3,8 +3,9 @@ neither patches nor compiles a template it has compiled before.
 
 An entry is the marshalled code object Jinja compiled from one part of a template, named
 by a hash of the part's bytes and of everything that shapes the code (this package's, Jinja's
-and docxtpl's versions, Python's bytecode format). A missing, stale or unreadable entry is
-simply compiled again; a cache folder that cannot be written is not used. The folder is
+and docxtpl's versions, Python's bytecode format), and led by the SHA-256 of its own bytes:
+a missing, stale, damaged or unreadable entry is simply compiled again (and rewritten); a
+cache folder that cannot be written is not used. The folder is
 `$XXGK_REPORT_CACHE`, else `$XDG_CACHE_HOME/xxgk-report`, else `~/.cache/xxgk-report`;
 `XXGK_REPORT_CACHE=off` turns the cache off.
 """
@@ -56,8 +57,15 @@ def load(blob: bytes) -> Optional[CodeType]:
     if path is None:
         return None
     try:
-        code = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = stored[:32], stored[32:]
+    if hashlib.sha256(payload).digest() != digest:  # damaged or partly written: compile again
+        return None
+    try:
+        code = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
         return None
     return code if isinstance(code, CodeType) else None
 
@@ -73,8 +81,9 @@ def store(blob: bytes, code: CodeType) -> None:
     except OSError:
         return
     try:
+        payload = marshal.dumps(code)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(code))
+            handle.write(hashlib.sha256(payload).digest() + payload)
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)

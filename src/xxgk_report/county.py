@@ -11,6 +11,7 @@ is linear (一 + 二 = （七）总计 + 四 holds for sums of columns that each
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from typing import Any, Optional
 from . import spec
 from .checks import check_report
 from .datafile import Tables, write_data_file, zero_tables
-from .errors import ERROR, WARNING, DataError, Problem
+from .errors import ERROR, WARNING, DataError, Problem, ReportError
 from .model import Report, load_report
 from .rules import RULES
 
@@ -41,9 +42,34 @@ def _problem(message: str, severity: str = ERROR, where: str = "") -> Problem:
 
 
 def read_roster(path: Path) -> list[str]:
-    """Unit names, one per line; blank lines and lines starting with # are skipped."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    """Unit names, one per line (UTF-8, or GBK as saved by Excel/Notepad on a Chinese Windows);
+    blank lines and lines starting with # are skipped."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(f"无法读取单位名单 {path}（{exc.strerror}）") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ReportError(f"单位名单 {path} 既不是 UTF-8 也不是 GBK 编码；请另存为 UTF-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+#: The first line of a data file `make-report sum` wrote says so: such a file is not a unit.
+MADE_BY = "make-report sum"
+SUM_MARK = f"（{MADE_BY} 生成）"
+
+
+def _is_summary(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return SUM_MARK in handle.readline()
+    except OSError:
+        return False
 
 
 def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
@@ -53,6 +79,9 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
     units: list[Report] = []
     problems: list[Problem] = []
     for path in paths:
+        if _is_summary(path):
+            problems.append(_problem(f"{path} 是 make-report sum 生成的汇总文件，不是单位的数据，未计入", WARNING))
+            continue
         try:
             units.append(load_report(path))
         except DataError as exc:
@@ -89,15 +118,18 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
             problems.append(_problem(f"名单中 {len(missing)} 个单位没有数据文件：{'、'.join(missing)}", WARNING))
         if extra:
             problems.append(_problem(f"{len(extra)} 个数据文件的单位不在名单中：" + "、".join(
-                f"{u.agency}（{u.source}）" for u in extra), WARNING))
+                f"{u.agency}（{u.source}）{_suggest(u.agency, missing)}" for u in extra), WARNING))
     if any(p.is_error for p in problems):
         return Summary("", units, problems)
     fmt = spec.FORMATS[formats[0]]
     tables = add_up(units, fmt)
+    for (_, row), note in tables.notes.items():
+        if note.startswith(_CANNOT_ADD):
+            problems.append(_problem(f"{row}：{note}", WARNING))
     header = [f"{agency}{years[0]}年度汇总：{len(units)} 个单位的表格数字逐格相加（make-report sum）。",
               "本文件包含的单位：", *(f"  {u.agency}（{u.source}）" for u in units)]
     header += [f"警告：{p.message}" for p in problems]
-    text = write_data_file(years[0], agency, fmt, tables, header=tuple(header), made_by="make-report sum")
+    text = write_data_file(years[0], agency, fmt, tables, header=tuple(header), made_by=MADE_BY)
     return Summary(text, units, problems)
 
 
@@ -128,11 +160,15 @@ def add_up(units: list[Report], fmt: spec.FormatSpec) -> Tables:
                 value[f.key] = _add([u.proactive[row][f.key] for u in units], f.kind)
             if "in_force" in value:
                 tables.notes[("proactive", row)] = _DOUBLE_COUNTING["in_force"]
-            if any(f.kind == spec.TEXT for f in block.fields):
-                texts = "、".join(f"{u.agency} {u.proactive[row][f.key]}" for u in units for f in block.fields
-                                  if f.kind == spec.TEXT and u.proactive[row][f.key] not in ("", "0"))
-                tables.notes[("proactive", row)] = (
-                    "采购总金额按各单位所写数字相加（单位相同时）；请核对" + (f"：{texts}" if texts else ""))
+            for f in block.fields:
+                if f.kind == spec.TEXT:
+                    texts = "、".join(f"{u.agency} {u.proactive[row][f.key]}" for u in units
+                                      if u.proactive[row][f.key] not in ("", "0"))
+                    if value[f.key] == "" and texts:
+                        tables.notes[("proactive", row)] = (f"{_CANNOT_ADD}（写法或单位不同），请手工填写 "
+                                                            f"{f.label}：{texts}")
+                    elif texts:
+                        tables.notes[("proactive", row)] = f"{f.label}按各单位所写数字相加；请核对：{texts}"
     return tables
 
 
@@ -140,6 +176,14 @@ def _dig(table: dict, path: tuple[str, ...]) -> Any:
     for key in path:
         table = table[key]
     return table
+
+
+_CANNOT_ADD = "各单位的金额无法自动相加"
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f"（名单中的“{close[0]}”？）" if close else ""
 
 
 _AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(\D*)\s*$")

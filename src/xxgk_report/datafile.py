@@ -10,22 +10,26 @@ Both are read from the spec, like everything else: every key, every official lab
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Optional
 
 import yaml
 
 from . import spec
 from .model import Report
+from .variants import DEFAULT_FOR_FORMAT, is_path
 
 # ---------------------------------------------------------------------------
 # JSON Schema
 
-_COUNT = {"type": "integer", "minimum": 0}
+_COUNT = {"type": "integer", "minimum": 0, "maximum": 10**12 - 1}
 _KINDS = {
     spec.COUNT: _COUNT,
-    spec.SIGNED: {"type": "integer"},
+    spec.SIGNED: {"type": "integer", "minimum": -(10**12 - 1), "maximum": 10**12 - 1},
     spec.DECIMAL: {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]},
     spec.TEXT: {"type": ["string", "number"]},
 }
@@ -44,11 +48,14 @@ def _block() -> dict:
 
 
 def _section(label: str) -> dict:
-    return {"description": label, "oneOf": [_TEXT, {"type": "array", "items": _block()}]}
+    """A narrative section: text, a list of blocks, or left empty (null)."""
+    return {"description": label, "oneOf": [_TEXT, {"type": "null"},
+                                            {"type": "array", "items": {"oneOf": [_block(), {"type": "null"}]}}]}
 
 
 def _object(properties: dict, description: str = "") -> dict:
-    schema = {"type": "object", "additionalProperties": False, "properties": properties}
+    """A table, group or row: a mapping of the given keys, or left empty (null: all 0)."""
+    schema = {"type": ["object", "null"], "additionalProperties": False, "properties": properties}
     return {**schema, "description": description} if description else schema
 
 
@@ -115,10 +122,11 @@ def json_schema() -> dict:
             "format": {"enum": sorted(spec.FORMATS), "description": labels["format"]},
             "template": {"type": "string", "description": labels["template"] + "：模板名称或 .docx 路径"},
             "title": {"type": "string", "description": labels["title"]},
-            "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": labels["date"]},
+            "date": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                     "description": labels["date"]},
             **{key[0]: _section(label) for key, label in spec.NARRATIVE_FIELDS if len(key) == 1},
-            "proactive": {"type": "object", "description": labels["proactive"]},
-            "applications": {"type": "object", "description": labels["applications"]},
+            "proactive": {"type": ["object", "null"], "description": labels["proactive"]},
+            "applications": {"type": ["object", "null"], "description": labels["applications"]},
             "reviews": _reviews(),
         },
         "if": is_2019,
@@ -180,8 +188,24 @@ def zero_tables(fmt: spec.FormatSpec) -> Tables:
     return Tables(proactive, applications, reviews)
 
 
+def _carried_template(previous: Report, fmt: spec.FormatSpec, output_dir: Optional[Path]) -> Optional[str]:
+    """Last year's `template:`, as the new file must write it: a path made relative to the new
+    file's folder; a variant of the other format dropped (the format's default is used)."""
+    name = previous.template
+    if name is None:
+        return None
+    if not is_path(name):
+        return name if DEFAULT_FOR_FORMAT.get(previous.format) != name or previous.format == fmt.year else None
+    path = Path(name).expanduser()
+    if not path.is_absolute() and previous.source is not None:
+        path = previous.source.parent / path
+    if output_dir is None:
+        return str(path)
+    return os.path.relpath(path.resolve(), output_dir.resolve())
+
+
 def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Report] = None,
-                  template: Optional[str] = None) -> str:
+                  template: Optional[str] = None, output_dir: Optional[Path] = None) -> str:
     """A complete data file for `year` as commented YAML text: every key, each with its
     official label; zeros in the tables; the five 总体情况 topics as titled blocks to fill;
     六 with the 信息处理费 sentence. From `previous` (last year's report) it carries the
@@ -189,8 +213,8 @@ def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Re
     五 as a commented reminder. It loads and renders as written (with warnings for the
     empty paragraphs)."""
     agency = agency or (previous.agency if previous else "")
-    template = template or (previous.template if previous else None)
     fmt = spec.FORMATS[_format_for(year)]
+    template = template or (_carried_template(previous, fmt, output_dir) if previous else None)
     tables = zero_tables(fmt)
     reminder: list[str] = []
     if previous is not None:
@@ -201,6 +225,10 @@ def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Re
             tables.applications[("carried_forward",)] = dict(carried)
             tables.notes[("applications", "carried_forward")] = "暂与上年结转相同，使表格平衡；办结后请改为实际结转数"
         for key, value in tables.proactive.items():
+            if isinstance(value, dict) and "previous_items" in value and previous.format == fmt.year:
+                last = previous.proactive[key]
+                value["previous_items"] = last["previous_items"] + last["change"]
+                tables.notes[("proactive", key)] = "上一年项目数量 = 上年的上一年项目数量 + 本年增/减"
             if isinstance(value, dict) and "in_force" in value:
                 if previous.format == fmt.year:
                     value["in_force"] = previous.proactive[key]["in_force"]
@@ -219,11 +247,11 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
     """A data file as commented YAML text: the given table numbers, the narrative to write."""
     labels = spec.TOP_LEVEL_LABELS
     out = [
-        f"# {agency}{year}年{spec.REPORT_NAME}的数据文件（{made_by} 生成）。",
+        _comment(f"# {agency}{year}年{spec.REPORT_NAME}的数据文件（{made_by} 生成）。"),
         "# 填写各部分正文和表格数字（未填的表格为 0），然后运行：make-report 本文件。",
         f"# 编辑器补全与校验：make-report schema > {SCHEMA_FILE}，再去掉下一行开头的 “# ”。",
         f"# # yaml-language-server: $schema={SCHEMA_FILE}",
-        *(f"# {line}" for line in header),
+        *(_comment(f"# {line}") for line in header),
         "",
         f"year: {year}  # {labels['year']}",
         f"agency: {_scalar(agency)}  # {labels['agency']}",
@@ -253,6 +281,11 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
     out += ["", f"other_matters:  # {labels['other_matters']}",
             "  - 本年度未收取信息处理费。  # 如收取了信息处理费，改为：本年度收取信息处理费 N 元。", ""]
     return "\n".join(out)
+
+
+def _comment(line: str) -> str:
+    """A comment line stays one line, whatever a name or a path holds."""
+    return re.sub(r"[\r\n\x0b\x0c\x85\u2028\u2029]+", " ", line)
 
 
 def _value(value: Any) -> str:

@@ -28,7 +28,7 @@ import yaml
 from lxml import etree
 
 from . import spec
-from .errors import WARNING, DataError, Problem
+from .errors import DataError, Problem
 from .rules import RULES
 
 SUFFIXES = (".docx", ".html", ".htm", ".txt")

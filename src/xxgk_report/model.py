@@ -458,7 +458,7 @@ def _format(value: Any, year: int, c: _Collector) -> int:
     usual = spec.FORMAT_2019 if 0 < year < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
     if value is None:
         return usual
-    if value not in spec.FORMATS or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or value not in spec.FORMATS:
         choices = "或".join(f"{y}（{f.notice}）" for y, f in sorted(spec.FORMATS.items(), reverse=True))
         c.add(("format",), f"应为 {choices}，实际为 {_describe(value)}")
         return usual

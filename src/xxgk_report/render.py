@@ -296,9 +296,8 @@ def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template
     across runs), then Jinja's compiler; both skipped when the cache has the code."""
     code = code_cache.load(blob)
     if code is None:
-        from docxtpl import (
-            DocxTemplate,  # only for a template this machine has not seen
-        )
+        # docxtpl is imported only for a template this machine has not compiled yet
+        from docxtpl import DocxTemplate
         source = DocxTemplate.patch_xml(None, blob.decode("utf-8"))
         try:
             code = env.compile(source, name=name, filename=name)

@@ -90,3 +90,24 @@ def test_a_folder_without_data_files(run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("build", tmp_path / "empty")
     assert result.exit_code == 2 and "没有找到数据文件" in result.stderr
+
+
+def test_same_names_in_two_folders_are_not_overwritten(run, tmp_path, units):
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "a.yaml").write_text((units / "b.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("build", units / "a.yaml", tmp_path / "other" / "a.yaml", "-o", "out")
+    assert result.exit_code == 0
+    outputs = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.docx"))
+    assert outputs == ["other/a.docx", "units/a.docx"]
+
+
+def test_an_unexpected_failure_in_one_file_does_not_stop_the_others(run, units):
+    (units / "odd.yaml").write_text("year: 2023\nagency: 某镇\nformat: []\n", encoding="utf-8")
+    result = run("build", units, "-o", "out", "--jobs", "2")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "共 5 个：正常 2，有警告 1，有错误 2。" in result.stdout
+
+
+def test_the_editors_schema_file_is_not_a_data_file(run, units):
+    (units / "xxgk-report.schema.json").write_text(run("schema").stdout, encoding="utf-8")
+    assert "共 4 个" in run("build", units, "-o", "out").stdout

@@ -246,17 +246,21 @@ class _Reader:
         self.tokens, self.result, self.where, self.cursor = tokens, result, where, 0
 
     def find(self, label: str) -> bool:
-        """Move past the next text that holds `label`; False (and stay) if there is none."""
-        text, start = "", None
+        """Move past the next text that holds `label`; False (and stay) if there is none.
+        Numbers passed on the way belong to no row: they are listed."""
+        text, skipped = "", []
         for i in range(self.cursor, len(self.tokens)):
             token = self.tokens[i]
             if token.number is not None:
-                text, start = "", None
+                text = ""
+                skipped.append(token.text or "空白")
                 continue
-            start = i if start is None else start
             text += key(token.text)
             if label_matches(label, text):
                 self.cursor = i + 1
+                if skipped:
+                    self.result.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行，"
+                                     f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
                 return True
         return False
 

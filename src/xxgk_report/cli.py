@@ -17,8 +17,11 @@ EPILOG = """\b
 示例 Examples:
   make-report data/example-2022.yaml              # → out/example-2022.docx
   make-report 2022.yaml -o 报告/2022.docx --template default
+  make-report 2022.yaml --pdf --html              # 另生成 PDF 和网页
   make-report 2022.yaml --draft                   # 有错误也生成，每页标「草稿」
+  make-report build 各单位/ -o 报告/ --jobs 2      # 批量生成
   make-report check 2022.yaml --previous 2021.yaml
+  make-report init --from 2022.yaml -o 2023.yaml
 """
 
 CHECK_EPILOG = """\b

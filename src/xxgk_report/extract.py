@@ -199,9 +199,10 @@ def label_matches(label: str, text: str, threshold: float = 0.7) -> bool:
     return found >= threshold * len(label) and len(text) <= 3 * len(label) + 40
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d+\s*[-—–－]$")
-_VALUE = re.compile(r"^[-−－]?\d+(?:\.\d+)?$")
-_BLANK = {"-", "—", "–", "－", "/", "／", "\\", "无", ""}
+_PAGE_NUMBER = re.compile(r"^[-—–－―]\s*\d+\s*[-—–－―]$")
+_UNITS = ("万元", "元", "件", "个", "项", "条", "起", "宗", "例", "人次", "次")
+_VALUE = re.compile(r"^([-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(" + "|".join(_UNITS) + ")?$")
+_BLANK = {"-", "—", "–", "－", "―", "─", "/", "／", "\\", "无", "", "空"}
 
 
 @dataclass
@@ -209,34 +210,56 @@ class Token:
     text: str
     number: Optional[Any] = None  # int, Decimal, or None for text
     blank: bool = False
+    #: for a table cell: which table row it is in (its values are the cells after its label)
+    row: Optional[int] = None
+    #: the unit written after the number (「11件」, 「12.5万元」)
+    unit: str = ""
 
 
 def _tokens(blocks: list[Any]) -> list[Token]:
-    """The cells and words of a section, in reading order: numbers, blanks and text."""
+    """The cells and words of a section, in reading order: numbers, blanks and text. A table's
+    cells keep their row; a line of text is split at | and tabs (an empty field between two
+    tabs is a blank cell) or at runs of spaces (a PDF's columns)."""
     tokens: list[Token] = []
+    row_id = 0
     for block in blocks:
-        pieces = [c for row in block.rows for c in row] if isinstance(block, Table) else \
-            [p for p in re.split(r"[|｜\t]+|\s{2,}", block.text)]
-        structured = isinstance(block, Table)
-        for piece in pieces:
-            text = unicodedata.normalize("NFKC", piece).strip()
-            if _PAGE_NUMBER.match(text):
-                continue
-            if not text and not structured:
-                continue
-            for word in ([text] if structured else text.split()) or [text]:
-                tokens.append(_token(word))
-    return tokens
+        if isinstance(block, Table):
+            for row in block.rows:
+                row_id += 1
+                tokens += [_token(unicodedata.normalize("NFKC", cell).strip(), row_id) for cell in row]
+            continue
+        text = unicodedata.normalize("NFKC", block.text)
+        if _PAGE_NUMBER.match(text.strip()):
+            continue
+        if "\t" in text:
+            fields = [f.strip() for f in text.strip("\n").split("\t")]
+            tokens += [_token(f) for f in fields]
+            continue
+        for piece in re.split(r"[|｜]+|\s{2,}", text):
+            for word in piece.split():
+                if not _PAGE_NUMBER.match(word):
+                    tokens.append(_token(word))
+    # a unit pdftotext printed apart (「386.52 万元」) belongs to the number before it
+    merged: list[Token] = []
+    for token in tokens:
+        if merged and token.number is None and token.text in _UNITS and merged[-1].number is not None \
+                and not merged[-1].unit and token.row == merged[-1].row:
+            merged[-1].unit, merged[-1].text = token.text, merged[-1].text + token.text
+            continue
+        merged.append(token)
+    return merged
 
 
-def _token(word: str) -> Token:
+def _token(word: str, row: Optional[int] = None) -> Token:
     word = word.strip()
-    if _VALUE.match(word.replace("−", "-").replace("－", "-")):
-        value = word.replace("−", "-").replace("－", "-")
-        return Token(word, Decimal(value) if "." in value else int(value))
+    found = _VALUE.match(word)
+    if found:
+        sign, digits, fraction, unit = found.groups()
+        number = ("-" if sign else "") + digits.replace(",", "") + (fraction or "")
+        return Token(word, Decimal(number) if fraction else int(number), row=row, unit=unit or "")
     if word in _BLANK:
-        return Token(word, 0, blank=True)
-    return Token(word)
+        return Token(word, 0, blank=True, row=row)
+    return Token(word, row=row)
 
 
 class _Reader:
@@ -244,45 +267,80 @@ class _Reader:
 
     def __init__(self, tokens: list[Token], result: Extracted, where: str):
         self.tokens, self.result, self.where, self.cursor = tokens, result, where, 0
+        #: the text in which the last label was found
+        self.matched = ""
 
-    def find(self, label: str) -> bool:
+    def find(self, label: str, quiet: bool = False) -> bool:
         """Move past the next text that holds `label`; False (and stay) if there is none.
-        Numbers passed on the way belong to no row: they are listed."""
+        Numbers passed on the way belong to no row: they are listed (unless `quiet`)."""
         text, skipped = "", []
         for i in range(self.cursor, len(self.tokens)):
             token = self.tokens[i]
             if token.number is not None:
                 text = ""
-                skipped.append(token.text or "空白")
+                if not token.blank:  # a blank cell of a header row is nothing to report
+                    skipped.append(token.text)
                 continue
-            text += key(token.text)
+            text = (text + key(token.text))[-200:]  # labels are short: keep the search linear
             if label_matches(label, text):
                 self.cursor = i + 1
-                if skipped:
+                self.matched = text
+                if skipped and not quiet:
                     self.result.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行，"
                                      f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
                 return True
         return False
 
-    def values(self, count: int, label: str, text_last: bool = False) -> list[Any]:
-        """The next `count` values (blank cells read as 0, with a warning)."""
-        found: list[Any] = []
-        while len(found) < count and self.cursor < len(self.tokens):
-            token = self.tokens[self.cursor]
-            is_text_value = text_last and len(found) == count - 1
-            if token.number is None and not is_text_value:
-                if found:
-                    break  # the next row's label: this row is short
+    def values(self, count: int, label: str, kinds: Optional[list[str]] = None) -> list[Any]:
+        """The `count` values of the row whose label was just found: in a table, the cells
+        after the label in the same row (a cell that is not a number is read as 0, with a
+        warning, and nothing moves); in text, the next numbers. Blank cells read as 0, with
+        a warning; `None` for a blank total."""
+        kinds = kinds or [spec.COUNT] * count
+        label_row = self.tokens[self.cursor - 1].row if self.cursor else None
+        cells: list[Token] = []
+        if label_row is not None:
+            while self.cursor < len(self.tokens) and self.tokens[self.cursor].row == label_row:
+                cells.append(self.tokens[self.cursor])
                 self.cursor += 1
-                continue
-            self.cursor += 1
-            if token.blank:
-                self.result.warn(self.where, f"「{label}」有空白或「{token.text}」的格子，按 0 读取")
-            found.append(token.text if is_text_value and token.number is None else token.number)
+            cells = cells[:count]
+        else:
+            while len(cells) < count and self.cursor < len(self.tokens):
+                token = self.tokens[self.cursor]
+                if token.number is None and kinds[len(cells)] != spec.TEXT:
+                    if cells:
+                        break  # the next row's label: this row is short
+                    self.cursor += 1
+                    continue
+                cells.append(token)
+                self.cursor += 1
+        found, notes = [], []
+        for kind, cell in zip(kinds, cells):
+            found.append(self._value(kind, cell, notes))
+        if notes:
+            self.result.warn(self.where, f"「{label}」{'；'.join(dict.fromkeys(notes))}")
         if len(found) < count:
             self.result.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余按 0")
             found += [0] * (count - len(found))
         return found
+
+    @staticmethod
+    def _value(kind: str, cell: Token, notes: list[str]) -> Any:
+        if kind == spec.TEXT:
+            return "" if cell.blank else cell.text
+        if cell.blank:
+            notes.append(f"有{'空白' if not cell.text else '「' + cell.text + '」'}的格子，按 0 读取")
+            return None
+        if cell.number is None:
+            notes.append(f"「{cell.text}」不是数字，按 0 读取")
+            return None
+        if kind == spec.DECIMAL and cell.unit == "元":
+            notes.append(f"「{cell.text}」以元为单位，已换算为万元")
+            return cell.number / 10000
+        if kind != spec.DECIMAL and isinstance(cell.number, Decimal):
+            notes.append(f"「{cell.text}」不是整数，按 0 读取")
+            return None
+        return cell.number
 
 
 # ---------------------------------------------------------------------------
@@ -478,13 +536,21 @@ def _proactive(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
             if not reader.find(label):
                 reader.result.warn(f"proactive.{row_key}", f"找不到「{block.title} {label}」这一行，按 0 读取")
                 continue
-            text_last = block.fields[-1].kind == spec.TEXT
-            values = reader.values(len(block.fields), label, text_last)
+            values = [0 if v is None else v for v in reader.values(len(block.fields), label,
+                                                                   [f.kind for f in block.fields])]
             if len(block.fields) == 1 and not block.fields[0].key:
                 out[row_key] = values[0]
             else:
                 out[row_key] = {f.key: v for f, v in zip(block.fields, values, strict=True)}
     return out
+
+
+def _row(columns: list[str], values: list[Any]) -> dict[str, Any]:
+    """A row of counts; a blank printed 总计 is left out (computed), not read as 0."""
+    row = {column: (0 if value is None else value) for column, value in zip(columns, values, strict=True)}
+    if values[-1] is None:
+        del row[columns[-1]]
+    return row
 
 
 def _applications(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
@@ -501,7 +567,7 @@ def _applications(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
         if not reader.find(label):
             reader.result.warn("applications." + ".".join(row.path), f"找不到「{''.join(row.labels)}」这一行，按 0 读取")
             continue
-        counts = dict(zip(columns, reader.values(len(columns), "".join(row.labels)), strict=True))
+        counts = _row(columns, reader.values(len(columns), "".join(row.labels)))
         target = out
         for part in row.path[:-1]:
             target = target.setdefault(part, {})
@@ -509,29 +575,54 @@ def _applications(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
     return out
 
 
-def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
-    keys = [k for k, _ in spec.REVIEW_RESULTS]
-    if not reader.find("行政复议"):
-        reader.result.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
-        return {}
-    values = reader.values(len(spec.REVIEW_GROUPS) * len(keys), "行政复议、行政诉讼")
-    return {group.key: dict(zip(keys, values[i * len(keys):(i + 1) * len(keys)], strict=True))
-            for i, group in enumerate(spec.REVIEW_GROUPS)}
-
-
 def _one_row_other_handling(reader: _Reader, out: dict[str, Any], columns: list[str]) -> bool:
     """A 2021 table that prints （六）其他处理 as one row (as the 2019 format did): its numbers
     go to 3.其他, with a warning."""
     start = reader.cursor
-    if reader.find("（六）其他处理") and reader.cursor < len(reader.tokens) \
-            and reader.tokens[reader.cursor].number is not None:
-        values = reader.values(len(columns), "（六）其他处理")
-        out.setdefault("other_handling", {})["other"] = dict(zip(columns, values, strict=True))
+    first_item = next(r.labels[-1] for r in spec.FORMAT_2021_SPEC.application_rows if r.path == ("other_handling", "no_correction"))
+    if reader.find("（六）其他处理", quiet=True) and not label_matches(first_item, reader.matched) \
+            and reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].number is not None \
+            and not reader.tokens[reader.cursor].blank:
+        out.setdefault("other_handling", {})["other"] = _row(columns, reader.values(len(columns), "（六）其他处理"))
         reader.result.warn("applications.other_handling", "（六）其他处理印成了一行（没有 1.2.3. 三项），"
                            "其数字记入 3.其他")
         return True
     reader.cursor = start
     return False
+
+
+def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
+    keys = [k for k, _ in spec.REVIEW_RESULTS]
+    if not reader.find("行政复议"):
+        reader.result.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
+        return {}
+    values = _next_numbers_row(reader, len(spec.REVIEW_GROUPS) * len(keys))
+    return {group.key: _row(keys, values[i * len(keys):(i + 1) * len(keys)])
+            for i, group in enumerate(spec.REVIEW_GROUPS)}
+
+
+def _next_numbers_row(reader: _Reader, count: int) -> list[Any]:
+    """四's numbers: the first row (or run) of numbers after its header labels."""
+    while reader.cursor < len(reader.tokens) and (reader.tokens[reader.cursor].number is None
+                                                  or reader.tokens[reader.cursor].blank):
+        reader.cursor += 1
+    if reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].row is not None:
+        row_id = reader.tokens[reader.cursor].row
+        while reader.cursor > 0 and reader.tokens[reader.cursor - 1].row == row_id:
+            reader.cursor -= 1  # the whole row: a blank first cell is a value too
+        cells = []
+        while reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].row == row_id:
+            cells.append(reader.tokens[reader.cursor])
+            reader.cursor += 1
+        notes: list[str] = []
+        values = [reader._value(spec.COUNT, cell, notes) for cell in cells[:count]]
+        if notes:
+            reader.result.warn(reader.where, f"「行政复议、行政诉讼」{'；'.join(dict.fromkeys(notes))}")
+        if len(values) < count:
+            reader.result.warn(reader.where, f"「行政复议、行政诉讼」只读到 {len(values)} 个数字（应有 {count} 个），其余按 0")
+            values += [0] * (count - len(values))
+        return values
+    return reader.values(count, "行政复议、行政诉讼")
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import copy
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -247,3 +248,131 @@ def test_round_trip_keeps_hostile_text(tmp_path):
     report = build_report(data)
     result = extract(write(tmp_path, "r.docx", render_docx(report, template_path("default"))))
     assert build_report(result.data).narrative["problems"] == report.narrative["problems"]
+
+
+# --- pages as government websites publish them ------------------------------------
+
+
+def cms_page(report: Report) -> str:
+    """The report the way a CMS publishes it: navigation, breadcrumb, publishing line, bold
+    headings, cells wrapped in <p><span>, &nbsp; and full-width spaces, a footer."""
+    tables = []
+    for table in spec.FORMATS[report.format].tables():
+        rows: list[list[str]] = [[] for _ in range(table.n_rows)]
+        for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+            if cell.field is None:
+                text = (cell.text or "").replace("（", "(").replace("）", ")")
+                text = text[:2] + "&nbsp;" + text[2:] if len(text) > 4 else text
+            else:
+                node: Any = {"proactive": report.proactive, "applications": report.applications,
+                             "reviews": report.reviews}
+                for part in cell.field:
+                    node = node[part]
+                text = format(node, "f") if isinstance(node, Decimal) else str(node)
+            rows[cell.row].append(f'<td rowspan="{cell.rowspan}" colspan="{cell.colspan}"><p style="text-align:center">'
+                                  f'<span style="font-family:仿宋">{text}</span></p></td>')
+        tables.append("<table><tbody>" + "".join(f"<tr>{''.join(r)}</tr>" for r in rows) + "</tbody></table>")
+
+    def paragraphs(key: str) -> str:
+        out = []
+        for p in report.narrative[key]:
+            if p.kind == "runin":
+                out.append(f"<p>　　<strong>{p.heading}</strong>{p.text}</p>".replace("　　<strong>", "<strong>"))
+            elif p.kind == "heading":
+                out.append(f"<p><strong>{p.heading}</strong></p>")
+            else:
+                out.append(f"<p>　　{p.text}</p>")
+        return "".join(out)
+    body = [paragraphs("preamble")]
+    for key, heading in spec.SECTIONS:
+        body.append(f"<p><strong>{heading}</strong></p>")
+        body.append(paragraphs(f"{key}.text") + tables.pop(0) if key in ("proactive", "applications", "reviews")
+                    else paragraphs(key))
+    return ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            f"<title>{report.title}_某某县人民政府</title></head><body>"
+            '<div class="nav"><a href="/">首页</a> <a href="/xxgk">政府信息公开</a> 2023 年 12 月</div>'
+            f'<div class="crumb">当前位置：首页>政府信息公开>年报>{report.title}</div>'
+            f'<div class="article"><h1>{report.title}</h1>'
+            '<div class="info">发布时间：2024-01-20 10:00　来源：某某县　浏览次数：1234</div>'
+            f'<div class="content">{"".join(body)}'
+            f'<p style="text-align:right">{report.agency}</p><p style="text-align:right">2024年1月20日</p></div></div>'
+            '<div class="footer"><p>分享到：微信 微博</p><p>主办单位：某某县人民政府办公室　网站标识码：5100000001</p>'
+            "<p>蜀ICP备12345678号-1</p></div></body></html>")
+
+
+def test_a_cms_page_in_gbk(tmp_path):
+    data = copy.deepcopy(read_yaml(FULL))
+    data["agency"], data["title"], data["date"] = "某某县某某镇人民政府", None, "2024-01-20"
+    del data["title"]
+    report = build_report(data)
+    page = tmp_path / "page.html"
+    page.write_bytes(cms_page(report).encode("gb18030"))
+    result = extract(page)
+    found = build_report(result.data)
+    assert (found.agency, found.year, found.date) == ("某某县某某镇人民政府", 2023, report.date)
+    assert (found.proactive, found.applications, found.reviews) == (report.proactive, report.applications,
+                                                                  report.reviews)
+    same = ("overview", "problems", "other_matters", "preamble")
+    assert all([(p.kind, p.heading, p.text) for p in found.narrative[k]] ==
+               [(p.kind, p.heading, p.text) for p in report.narrative[k]] for k in same)
+    messages = [p.message for p in result.problems]
+    assert messages[0].startswith("标题前后 2 行像是网页的导航或发布信息，未读取：")
+    assert messages[1].startswith("落款之后的 3 行（网页的页脚等）未读取：分享到")
+
+
+def test_cells_that_are_not_plain_numbers_never_shift_a_row(tmp_path):
+    report = load_report(FULL)
+    page = render_html(report)
+    assert "<td colspan=\"3\">70</td>" in page
+    page = page.replace("<td colspan=\"3\">70</td>", "<td colspan=\"3\">1,070</td>", 1)  # 行政许可, thousands
+    granted = report.applications["granted"]
+    row = "".join(f"<td>{granted[k]}</td>" for k in [c.key for c in spec.APPLICANT_COLUMNS])
+    odd = row.replace(f"<td>{granted['natural']}</td>", "<td>9件</td>", 1).replace(
+        f"<td>{granted['research']}</td>", "<td>―</td>", 1).replace(f"<td>{granted['total']}</td>", "<td></td>", 1)
+    assert row in page
+    page = page.replace(row, odd, 1)
+    result = extract(write(tmp_path, "r.html", page))
+    assert result.data["proactive"]["licensing"] == 1070
+    assert result.data["applications"]["granted"] == {**{k: granted[k] for k in spec.APPLICANT_KEYS}, "research": 0}
+    assert [p.message for p in result.problems] == ["「三、本年度办理结果（一）予以公开」有「―」的格子，按 0 读取；有空白的格子，按 0 读取"]
+
+
+def test_tab_separated_text_keeps_its_blank_cells(tmp_path):
+    lines = ["某某镇人民政府2022年政府信息公开工作年度报告", "一、总体情况", "（一）主动公开", "略。",
+             "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况",
+             "一、本年新收政府信息公开申请数量\t1\t0\t0\t\t-\t0\t1",
+             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    result = extract(write(tmp_path, "r.txt", "\n".join(lines)))
+    assert result.data["applications"]["received"] == {"natural": 1, "business": 0, "research": 0, "nonprofit": 0,
+                                                       "legal": 0, "other": 0, "total": 1}
+    assert "「一、本年新收政府信息公开申请数量」有空白的格子，按 0 读取；有「-」的格子，按 0 读取" in \
+        [p.message for p in result.problems]
+
+
+def test_text_that_mentions_the_table_stays_text(tmp_path):
+    data = copy.deepcopy(read_yaml(FULL))
+    data["reviews"]["text"] = ["本年度共发生政府信息公开行政复议案件5件，其中第二十条规定的事项2件。"]
+    data["proactive"]["text"] = ["第二十条第（一）项规定的规章本年无变化。"]
+    report = build_report(data)
+    for name, content in (("r.docx", render_docx(report, template_path("default"))), ("r.html", render_html(report))):
+        result = extract(write(tmp_path, name, content))
+        same_report(report, build_report(result.data))
+
+
+def test_a_page_that_is_not_a_report(run, tmp_path):
+    write(tmp_path, "news.html", "<html><body><h1>新闻</h1><p>今天召开会议，共 3 人参加。</p></body></html>")
+    result = run("extract", tmp_path / "news.html")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"错误：无法读回 {tmp_path / 'news.html'}：这不像一份政府信息公开工作年度报告")
+    assert not (tmp_path / "news.yaml").exists()
+
+
+def test_a_2019_report_without_its_proactive_table(tmp_path):
+    report = load_report(FULL_2019)
+    page = render_html(report)
+    start = page.index('<table class="xxgk-table xxgk-proactive"')
+    page = page[:start] + '<p><img alt="表格"></p>' + page[page.index("</table>", start) + 8:]
+    result = extract(write(tmp_path, "r.html", page))
+    assert result.data["format"] == 2019  # from the year, as 二's columns are not there
+    assert build_report(result.data).applications == report.applications

@@ -125,6 +125,8 @@ def build(data: tuple[str, ...], output: str | None, template: str | None, previ
     if len(data) == 1 and not Path(data[0]).is_dir():
         report = api.load_report(data[0])
         target = Path(output) if output else api.default_output(data[0])
+        if output and (target.is_dir() or not target.suffix):  # -o 报告 : a folder
+            target = target / api.default_output(data[0]).name
         written, findings = api.write_report(report, target, template, previous=previous, draft=draft,
                                              html=html, html_fragment=html_fragment)
         if draft:
@@ -379,7 +381,11 @@ def extract(report: str, output: str | None, agency: str | None, year: int | Non
     from .extract import data_file_text
     from .extract import extract as read_report
     source = Path(report)
-    result = read_report(source)
+    try:
+        result = read_report(source)
+    except DataError as exc:
+        click.echo(f"错误：无法读回 {source}：{'；'.join(p.message for p in exc.problems)}", err=True)
+        sys.exit(1)
     if agency:
         result.data["agency"] = agency
         result.problems = [p for p in result.problems if p.path != "agency"]

@@ -53,6 +53,8 @@ class Para:
     text: str
     #: a line of plain text, which may be a piece of a paragraph wrapped by a PDF converter
     line: bool = False
+    #: the paragraph's bold or styled lead-in (「<strong>（一）主动公开</strong>2023年……」)
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _docx_blocks(path: Path) -> list[Any]:
     blocks: list[Any] = []
     for child in root.find(f"{_W}body"):
         if child.tag == f"{_W}p":
-            blocks.append(Para(_docx_text(child)))
+            blocks.append(Para(_docx_text(child), lead=_docx_lead(child)))
         elif child.tag == f"{_W}tbl":
             rows = []
             for tr in child.iter(f"{_W}tr"):
@@ -82,6 +84,23 @@ def _docx_blocks(path: Path) -> list[Any]:
                 rows.append(tuple(cells))
             blocks.append(Table(tuple(rows)))
     return blocks
+
+
+def _docx_lead(p) -> str:
+    """The text of a paragraph's leading runs that are bold or in a character style, when
+    other runs follow them: a run-in heading typed in Word."""
+    runs = p.findall(f"{_W}r")
+    lead = []
+    for r in runs:
+        props = r.find(f"{_W}rPr")
+        bold = props is not None and (props.find(f"{_W}rStyle") is not None or (
+            props.find(f"{_W}b") is not None and props.find(f"{_W}b").get(f"{_W}val", "1") not in ("0", "false")))
+        if not bold:
+            break
+        lead.append(r)
+    if not lead or len(lead) == len(runs):
+        return ""
+    return "".join(_docx_text(r) for r in lead)
 
 
 def _docx_text(node) -> str:
@@ -113,8 +132,9 @@ def _html_blocks(path: Path) -> list[Any]:
         children = [c for c in element if isinstance(c.tag, str)]
         if tag in _BLOCK_TAGS and not any(c.tag in _BLOCK_TAGS or c.tag == "table" for c in element.iter()
                                           if c is not element and isinstance(c.tag, str)):
-            for line in _html_text(element).split("\n"):
-                blocks.append(Para(line))
+            lead = _html_lead(element)
+            for n, line in enumerate(_html_text(element).split("\n")):
+                blocks.append(Para(line, lead=lead if n == 0 else ""))
             return
         if element.text and element.text.strip() and tag not in ("html", "body"):
             blocks.append(Para(element.text))
@@ -129,8 +149,13 @@ def _html_blocks(path: Path) -> list[Any]:
 
 def _decode(raw: bytes) -> str:
     """A web page's text: its declared charset, else UTF-8, else GB18030 (GBK pages)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     declared = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", raw[:4096], flags=re.IGNORECASE)
-    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8-sig", "gb18030"]:
+    name = declared.group(1).decode("ascii").lower() if declared else ""
+    if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk"):
+        name = "gb18030"  # what a page declared as GB2312 really holds (its 「—」 among others)
+    for encoding in ([name] if name else []) + ["utf-8-sig", "gb18030"]:
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError):
@@ -144,6 +169,19 @@ def _html_text(element) -> str:
     return element.text_content()
 
 
+def _html_lead(element) -> str:
+    """A paragraph's bold lead-in: its first child a <strong>, <b> or run-in <span>, with
+    nothing before it and more text after it."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children or (element.text or "").strip():
+        return ""
+    first = children[0]
+    styled = first.tag in ("strong", "b") or "runin" in (first.get("class") or "") or \
+        "bold" in (first.get("style") or "").replace(" ", "")
+    after = (first.tail or "") + "".join(c.text_content() + (c.tail or "") for c in children[1:])
+    return first.text_content() if styled and after.strip() else ""
+
+
 def _html_table(table) -> Table:
     rows = []
     for tr in table.iter("tr"):
@@ -153,9 +191,10 @@ def _html_table(table) -> Table:
 
 def _text_blocks(path: Path) -> list[Any]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取文本文件（{exc}）")]) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取文本文件（{exc.strerror}）")]) from None
+    text = _decode(raw)
     return [Para(line, line=True) for line in text.splitlines()]
 
 
@@ -191,6 +230,9 @@ def label_matches(label: str, text: str, threshold: float = 0.7) -> bool:
         return True
     if len(label) > 12 and label[:8] in text and text.endswith(label[: len(text) - text.index(label[:8])]):
         return True  # a long label cut by its row's numbers (a PDF's text): its beginning will do
+    core = re.sub(r"\([^()]*\)$", "", label)  # 「（二）部分公开」 for 「（二）部分公开（区分处理的……）」
+    if core != label and len(core) >= 4 and text.endswith(core):
+        return True
     number = _NUMBERING.match(label)
     if number and number.group(0) not in text:
         return False
@@ -315,7 +357,7 @@ class _Reader:
                 cells.append(token)
                 self.cursor += 1
         found, notes = [], []
-        for kind, cell in zip(kinds, cells):
+        for kind, cell in zip(kinds[: len(cells)], cells, strict=True):
             found.append(self._value(kind, cell, notes))
         if notes:
             self.result.warn(self.where, f"「{label}」{'；'.join(dict.fromkeys(notes))}")
@@ -360,9 +402,12 @@ def extract(path: Path) -> Extracted:
     blocks = read_blocks(path)
     result = Extracted({})
     sections = _split_sections(blocks, result)
+    if len(sections) <= 2:  # the head, and one heading at most
+        raise DataError(str(path), [RULES["D1"].problem("", (), "这不像一份政府信息公开工作年度报告："
+                                                        "找不到「一、总体情况」「二、主动公开政府信息情况」等标题")])
     head = sections.pop("head")
     tables = {k: sections.get(k, []) for k, _ in spec.SECTIONS[1:4]}
-    fmt = spec.FORMATS[_detect_format(tables["proactive"])]
+    fmt = spec.FORMATS[_detect_format(tables["proactive"], blocks)]
     data = result.data
     title_blocks, preamble = _title(head, result)
     title = "".join(key(p.text) for p in title_blocks)
@@ -388,7 +433,7 @@ def extract(path: Path) -> Extracted:
         data[section_key].update(reader(_Reader(_tokens(rest), result, section_key), fmt))
     data["problems"] = _narrative(sections.get("problems", []), result, "problems")
     other = list(sections.get("other_matters", []))
-    signoff, signed_by = _signoff(other, data["agency"])
+    signoff, signed_by = _signoff(other, data["agency"], result)
     if signoff:
         data["date"] = signoff
     if not data["agency"] and signed_by:
@@ -422,45 +467,84 @@ def _split_sections(blocks: list[Any], result: Extracted) -> dict[str, list[Any]
     return sections
 
 
-def _detect_format(blocks: list[Any]) -> int:
-    text = "".join(key(b.text) if isinstance(b, Para) else key("".join(c for r in b.rows for c in r)) for b in blocks)
-    return spec.FORMAT_2019 if "本年新制作数量" in text or "采购项目数量" in text else spec.FORMAT_2021
+_WORDS_2019 = ("本年新制作数量", "采购项目数量", "上一年项目数量")
+_WORDS_2021 = ("本年制发件数", "现行有效件数", "本年处理决定数量")
+
+
+def _detect_format(proactive: list[Any], everything: list[Any]) -> int:
+    """2019 or 2021, by the columns of 二's table; without that table (an image), by the
+    report year the text gives (2019 for the years before 2021)."""
+    def text(blocks: list[Any]) -> str:
+        return "".join(key(b.text) if isinstance(b, Para) else key("".join(c for r in b.rows for c in r))
+                       for b in blocks)
+    found = text(proactive)
+    if any(word in found for word in _WORDS_2019):
+        return spec.FORMAT_2019
+    if any(word in found for word in _WORDS_2021):
+        return spec.FORMAT_2021
+    year = re.search(r"(\d{4})年", text(everything[:40]))
+    return spec.FORMAT_2019 if year and int(year.group(1)) < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
+
+
+#: lines of a web page around the article: the title's breadcrumb, publishing data, sharing
+_PAGE_FURNITURE = re.compile(r"当前位置|首页>|发布(时间|日期)|来源[:：]|浏览(次数|量)|点击(数|量|次数)|字号[:：]|"
+                             r"【?(打印|关闭|收藏)|分享到|相关(链接|文章|阅读)|版权所有|ICP备|网站标识码|网站地图|"
+                             r"联系我们|主办单位|承办单位|技术支持|公网安备")
 
 
 def _title(head: list[Any], result: Extracted) -> tuple[list[Para], list[Para]]:
+    """The title (one line, or the agency's name over 「……年度报告」), and the preamble after
+    it; a web page's breadcrumb and publishing lines are dropped, with a warning."""
     paras = [b for b in head if isinstance(b, Para) and key(b.text)]
+    dropped = [p for p in paras if _PAGE_FURNITURE.search(key(p.text))]
+    if dropped:
+        result.warn("preamble", f"标题前后 {len(dropped)} 行像是网页的导航或发布信息，未读取："
+                    + "；".join(key(p.text)[:30] for p in dropped[:3]))
+    paras = [p for p in paras if p not in dropped]
     for i, p in enumerate(paras):
-        if "工作年度报告" in key(p.text) and not key(p.text).endswith("。") and len(key(p.text)) <= 60:
+        line = key(p.text)
+        if "工作年度报告" in line and not line.endswith("。") and len(line) <= 60:
             start = i
-            while start > 0 and len(key(paras[start - 1].text)) <= 30 and not key(paras[start - 1].text).endswith("。") \
-                    and "年度报告" not in key(paras[start - 1].text) and i - start < 1:
-                start -= 1
-            return paras[start: i + 1], paras[i + 1:]
+            if i > 0 and re.match(r"\d{4}年", line):  # the agency's name over 「2022年……年度报告」
+                above = key(paras[i - 1].text)
+                if len(above) <= 30 and not above.endswith("。"):
+                    start = i - 1
+            rest = [q for q in paras[i + 1:] if key(q.text) != line]  # a page that prints its title twice
+            return paras[start: i + 1], rest
     result.warn("title", "找不到标题（含「年度报告」的一行）")
     return [], paras
 
 
+#: how each table's first cell begins, when the table is lines of text
+_TABLE_START = {"proactive": ("第二十条",), "applications": ("(本列数据", "申请人情况"), "reviews": ("行政复议",)}
+
+
 def _section_text(blocks: list[Any], section_key: str) -> tuple[list[Para], list[Any]]:
-    """The text before a section's table, and the rest (the table, as cells or as lines)."""
-    first_label = {"proactive": "第二十条", "applications": "申请人情况", "reviews": "行政复议"}[section_key]
+    """A section's text and its table. With a real table (a .docx or a web page), every
+    paragraph is text, wherever it stands; in lines of text, the table starts at the first
+    short line that begins like the table (「行政复议案件11件……」 is text, not the table)."""
+    if any(isinstance(b, Table) for b in blocks):
+        return [b for b in blocks if isinstance(b, Para)], [b for b in blocks if isinstance(b, Table)]
     for i, block in enumerate(blocks):
-        if isinstance(block, Table) or first_label in key(block.text) or (
-                section_key == "applications" and "勾稽关系" in key(block.text)):
-            return [b for b in blocks[:i] if isinstance(b, Para)], blocks[i:]
-    return [b for b in blocks if isinstance(b, Para)], []
+        line = key(block.text).lstrip("|｜")
+        if line.startswith(_TABLE_START[section_key]) and (len(line) <= 40 or "|" in block.text):
+            return blocks[:i], blocks[i:]
+    return list(blocks), []
 
 
-def _signoff(blocks: list[Any], agency: str) -> tuple[Optional[str], str]:
-    """A 落款 at the end (the agency, then 「2023年1月16日」): removed; its date (ISO) and
-    the agency it names returned."""
-    while blocks and isinstance(blocks[-1], Para) and not key(blocks[-1].text):
-        blocks.pop()
-    if not blocks or not isinstance(blocks[-1], Para):
+def _signoff(blocks: list[Any], agency: str, result: Extracted) -> tuple[Optional[str], str]:
+    """The 落款 (the agency, then 「2023年1月16日」): removed with whatever follows it (a page
+    number, a web page's footer: listed); its date (ISO) and the agency it names returned."""
+    dates = [i for i, b in enumerate(blocks) if isinstance(b, Para) and _DATE.match(key(b.text))]
+    if not dates:
         return None, ""
-    found = _DATE.match(key(blocks[-1].text))
-    if not found:
-        return None, ""
-    blocks.pop()
+    found = _DATE.match(key(blocks[dates[-1]].text))
+    after = [b for b in blocks[dates[-1] + 1:] if isinstance(b, Para) and key(b.text)
+             and not _PAGE_NUMBER.match(unicodedata.normalize("NFKC", b.text).strip())]
+    if after:
+        result.warn("other_matters", f"落款之后的 {len(after)} 行（网页的页脚等）未读取："
+                    + "；".join(key(b.text)[:30] for b in after[:3]))
+    del blocks[dates[-1]:]
     while blocks and isinstance(blocks[-1], Para) and not key(blocks[-1].text):
         blocks.pop()
     signed_by = ""
@@ -474,9 +558,10 @@ def _signoff(blocks: list[Any], agency: str) -> tuple[Optional[str], str]:
         return None, signed_by
 
 
-def _paragraph_texts(blocks: list[Any]) -> list[str]:
-    """Paragraph texts; lines broken inside a sentence (a PDF's text) are joined again."""
-    out: list[str] = []
+def _paragraph_texts(blocks: list[Any]) -> list[tuple[str, str]]:
+    """(text, bold lead-in) of each paragraph; lines broken inside a sentence (a PDF's text)
+    are joined again."""
+    out: list[tuple[str, str]] = []
     for block in blocks:
         if not isinstance(block, Para):
             continue
@@ -484,11 +569,11 @@ def _paragraph_texts(blocks: list[Any]) -> list[str]:
         if not text or _PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)):
             continue
         starts_new = bool(_HEADING_PREFIX.match(key(text)))
-        if block.line and out and not starts_new and out[-1][-1] not in _SENTENCE_END \
-                and len(out[-1]) >= _WRAPPED and not block.text[:1].isspace():
-            out[-1] += text
+        if block.line and out and not starts_new and out[-1][0][-1] not in _SENTENCE_END \
+                and len(out[-1][0]) >= _WRAPPED and not block.text[:1].isspace():
+            out[-1] = (out[-1][0] + text, out[-1][1])
         else:
-            out.append(text)
+            out.append((text, block.lead.strip()))
     return out
 
 
@@ -496,8 +581,14 @@ def _narrative(blocks: list[Any], result: Extracted, where: str) -> list[Any]:
     """Paragraphs as data-file blocks: （一）标题。正文 → {title, text}; a lone （一）标题 →
     {title, paragraphs}; anything else a plain paragraph."""
     items: list[Any] = []
-    for text in _paragraph_texts(blocks):
-        found = re.match(r"^\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.*)$", text, flags=re.DOTALL)
+    numbered = re.compile(r"^\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.*)$", flags=re.DOTALL)
+    for text, lead in _paragraph_texts(blocks):
+        found = numbered.match(text)
+        heading = numbered.match(lead) if lead and text.startswith(lead) else None
+        if heading and text[len(lead):].strip():  # a bold lead-in is the title, whatever follows it
+            title = heading.group(2).strip().rstrip("。")
+            items.append({"title": title, "text": text[len(lead):].strip()})
+            continue
         if not found:
             if items and isinstance(items[-1], dict) and "paragraphs" in items[-1]:
                 items[-1]["paragraphs"].append(text)

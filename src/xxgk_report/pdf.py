@@ -48,7 +48,8 @@ def to_pdf(documents: list[Path]) -> list[Path]:
             link = work / f"{i:05d}.docx"
             shutil.copyfile(document, link)
             inputs.append(str(link))
-        env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf()), HOME=str(work))
+        # HOME stays: fonts a user installed without root live in ~/.local/share/fonts
+        env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf()))
         args = [command, "--headless", "--norestore", "--nolockcheck",
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
                 "--convert-to", "pdf", "--outdir", str(work / "pdf"), *inputs]

@@ -340,25 +340,42 @@ class _Reader:
         a warning; `None` for a blank total."""
         kinds = kinds or [spec.COUNT] * count
         label_row = self.tokens[self.cursor - 1].row if self.cursor else None
-        cells: list[Token] = []
         if label_row is not None:
-            while self.cursor < len(self.tokens) and self.tokens[self.cursor].row == label_row:
-                cells.append(self.tokens[self.cursor])
+            return self._read(self._rest_of_row(label_row)[:count], count, label, kinds)
+        cells: list[Token] = []
+        while len(cells) < count and self.cursor < len(self.tokens):
+            token = self.tokens[self.cursor]
+            if token.number is None and kinds[len(cells)] != spec.TEXT:
+                if cells:
+                    break  # the next row's label: this row is short
                 self.cursor += 1
-            cells = cells[:count]
-        else:
-            while len(cells) < count and self.cursor < len(self.tokens):
-                token = self.tokens[self.cursor]
-                if token.number is None and kinds[len(cells)] != spec.TEXT:
-                    if cells:
-                        break  # the next row's label: this row is short
-                    self.cursor += 1
-                    continue
-                cells.append(token)
-                self.cursor += 1
-        found, notes = [], []
-        for kind, cell in zip(kinds[: len(cells)], cells, strict=True):
-            found.append(self._value(kind, cell, notes))
+                continue
+            cells.append(token)
+            self.cursor += 1
+        return self._read(cells, count, label, kinds)
+
+    def numbers_row(self, count: int, label: str) -> list[Any]:
+        """The next row of numbers, whole (四's values, under its header labels)."""
+        while self.cursor < len(self.tokens) and (self.tokens[self.cursor].number is None
+                                                  or self.tokens[self.cursor].blank):
+            self.cursor += 1
+        row = self.tokens[self.cursor].row if self.cursor < len(self.tokens) else None
+        if row is None:
+            return self.values(count, label)
+        while self.cursor > 0 and self.tokens[self.cursor - 1].row == row:
+            self.cursor -= 1  # from the row's start: a blank first cell is a value too
+        return self._read(self._rest_of_row(row)[:count], count, label, [spec.COUNT] * count)
+
+    def _rest_of_row(self, row: int) -> list[Token]:
+        cells = []
+        while self.cursor < len(self.tokens) and self.tokens[self.cursor].row == row:
+            cells.append(self.tokens[self.cursor])
+            self.cursor += 1
+        return cells
+
+    def _read(self, cells: list[Token], count: int, label: str, kinds: list[str]) -> list[Any]:
+        notes: list[str] = []
+        found = [self._value(kind, cell, notes) for kind, cell in zip(kinds[: len(cells)], cells, strict=True)]
         if notes:
             self.result.warn(self.where, f"「{label}」{'；'.join(dict.fromkeys(notes))}")
         if len(found) < count:
@@ -687,33 +704,9 @@ def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
     if not reader.find("行政复议"):
         reader.result.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
         return {}
-    values = _next_numbers_row(reader, len(spec.REVIEW_GROUPS) * len(keys))
+    values = reader.numbers_row(len(spec.REVIEW_GROUPS) * len(keys), "行政复议、行政诉讼")
     return {group.key: _row(keys, values[i * len(keys):(i + 1) * len(keys)])
             for i, group in enumerate(spec.REVIEW_GROUPS)}
-
-
-def _next_numbers_row(reader: _Reader, count: int) -> list[Any]:
-    """四's numbers: the first row (or run) of numbers after its header labels."""
-    while reader.cursor < len(reader.tokens) and (reader.tokens[reader.cursor].number is None
-                                                  or reader.tokens[reader.cursor].blank):
-        reader.cursor += 1
-    if reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].row is not None:
-        row_id = reader.tokens[reader.cursor].row
-        while reader.cursor > 0 and reader.tokens[reader.cursor - 1].row == row_id:
-            reader.cursor -= 1  # the whole row: a blank first cell is a value too
-        cells = []
-        while reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].row == row_id:
-            cells.append(reader.tokens[reader.cursor])
-            reader.cursor += 1
-        notes: list[str] = []
-        values = [reader._value(spec.COUNT, cell, notes) for cell in cells[:count]]
-        if notes:
-            reader.result.warn(reader.where, f"「行政复议、行政诉讼」{'；'.join(dict.fromkeys(notes))}")
-        if len(values) < count:
-            reader.result.warn(reader.where, f"「行政复议、行政诉讼」只读到 {len(values)} 个数字（应有 {count} 个），其余按 0")
-            values += [0] * (count - len(values))
-        return values
-    return reader.values(count, "行政复议、行政诉讼")
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from xxgk_report.model import build_report, chinese_number, load_report
 from .conftest import EXAMPLE
 
 
-def problems_of(data, write_data=None) -> list[str]:
+def problems_of(data) -> list[str]:
     with pytest.raises(DataError) as info:
         build_report(data)
     return [str(p) for p in info.value.problems if p.severity == "错误"]

@@ -47,7 +47,9 @@ def test_pdf_has_the_text_the_numbers_and_the_page_numbers(run, tmp_path):
 def test_fonts_are_cjk_never_latin_for_chinese(run, tmp_path):
     run(EXAMPLE, "-o", "r.docx", "--pdf")
     fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
-    assert "CJK" in fonts or "Kai" in fonts or "Sim" in fonts
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert any("CJK" in n or "Kai" in n or "Song" in n or "Hei" in n for n in names), names
+    assert not any("DejaVu" in n for n in names), names  # fontconfig's last resort: Chinese fell back to it
 
 
 @needs_tools

@@ -249,7 +249,7 @@ def test_m8_fields_of_both_formats(edited):
     assert [p.rule for p in info.problems][:1] == ["M8"]
 
 
-def test_checking_against_the_other_format(edited):
+def test_checking_against_the_other_format():
     found = problems(template_path("format-2019"), fmt=2021)
     assert any(p[:2] == ("M3", "模板标签") and p[2].startswith(
         "字段 proactive.rules.created 不存在（“proactive.rules” 下没有 “created”）；是否应为 proactive.rules.") for p in found)

@@ -31,7 +31,8 @@ from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
 
 __all__ = ["Problem", "Report", "build_report_file", "check", "default_output", "load_report",
-           "render_checked", "render_report", "template_for", "warm_up", "write_atomic"]
+           "render_checked", "render_report", "resolve_output", "template_for", "warm_up", "write_atomic",
+           "write_report"]
 
 DEFAULT_OUTPUT_DIR = Path("out")
 
@@ -151,6 +152,17 @@ def default_output(data_path: Union[str, os.PathLike]) -> Path:
     return DEFAULT_OUTPUT_DIR / (Path(data_path).stem + ".docx")
 
 
+def resolve_output(data_path: Union[str, os.PathLike], output: Optional[Union[str, os.PathLike]] = None) -> Path:
+    """The .docx a data file is written to: `output`; inside it when it is a folder (or has
+    no suffix: `-o 报告`); out/<stem>.docx when not given."""
+    if output is None:
+        return default_output(data_path)
+    target = Path(output)
+    if target.is_dir() or not target.suffix:
+        return target / default_output(data_path).name
+    return target
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -185,7 +197,7 @@ def build_report_file(data_path: Union[str, os.PathLike], output: Optional[Union
     page <name>.html and the fragment <name>.fragment.html beside it); return (output path,
     findings: the warnings, and in a draft the errors too)."""
     report = load_report(data_path)
-    target = Path(output) if output is not None else default_output(data_path)
+    target = resolve_output(data_path, output)
     _, findings = write_report(report, target, template, previous=previous, draft=draft, html=html,
                                html_fragment=html_fragment)
     return target, findings

@@ -3,7 +3,7 @@
     pairs = find_data_files(["units/"], Path("out"))       # [(data file, output .docx)]
     results = build_many(pairs, jobs=2, on_done=tick)       # one BuildResult per file, in order
 
-Every file goes through exactly the single-file path (`api.build_report_file`), so a batch
+Every file goes through exactly the single-file path (`api.write_report`), so a batch
 gives the same bytes as one report at a time. One bad file never stops the others. Workers
 are forked after the default templates are compiled, so no worker compiles them again; a
 custom template is compiled once per worker.

@@ -124,9 +124,7 @@ def build(data: tuple[str, ...], output: str | None, template: str | None, previ
         soffice()  # before any work: say at once when LibreOffice is missing
     if len(data) == 1 and not Path(data[0]).is_dir():
         report = api.load_report(data[0])
-        target = Path(output) if output else api.default_output(data[0])
-        if output and (target.is_dir() or not target.suffix):  # -o 报告 : a folder
-            target = target / api.default_output(data[0]).name
+        target = api.resolve_output(data[0], output)
         written, findings = api.write_report(report, target, template, previous=previous, draft=draft,
                                              html=html, html_fragment=html_fragment)
         if draft:
@@ -177,18 +175,23 @@ def _progress_stream():
     return sys.stderr if sys.stderr.isatty() else None
 
 
+def _columns(text: str) -> int:
+    """Terminal columns `text` takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _cell(text: str, width: int) -> str:
-    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+    """`text` padded to `width` terminal columns."""
+    return text + " " * max(0, width - _columns(text))
 
 
 def _print_results(results) -> None:
     from .batch import ERRORS, OK, WARNINGS
     rows = [("文件", "机关", "结果", "输出")] + [
-        (str(r.source), r.agency or "—", r.summary, str(r.output) if r.output else "—") for r in results]
-    widths = [max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in row[i]) for row in rows)
-              for i in range(3)]
+        (str(r.source), r.agency or "—", r.summary,
+         (str(r.output) + (f"（另有 {len(r.extras)} 个网页）" if r.extras else "")) if r.output else "—")
+        for r in results]
+    widths = [max(_columns(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(_cell(text, width) for text, width in zip(row[:3], widths, strict=True)) + "  " + row[3])
     counts = {status: sum(1 for r in results if r.status == status) for status in (OK, WARNINGS, ERRORS)}
@@ -270,6 +273,12 @@ INIT_EPILOG = """\b
 """
 
 
+def _refuse_overwrite(target: Path, force: bool) -> None:
+    """`init`, `sum` and `extract` write data files people edit: never over one unasked."""
+    if target.exists() and not force:
+        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+
+
 def _checked_agency(agency: str | None) -> str | None:
     """An agency name given on the command line: one line of readable text."""
     if agency is None:
@@ -287,9 +296,11 @@ def _checked_agency(agency: str | None) -> str | None:
                    "Last year's data file, to carry over what carries over.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="新数据文件，默认 <年度>.yaml。Output data file (default: <year>.yaml).")
+@click.option("--template", metavar="NAME|PATH", help="写入数据文件的模板。The template the file names.")
 @click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
 @_reporting_errors
-def init(year: int | None, agency: str | None, previous: str | None, output: str | None, force: bool) -> None:
+def init(year: int | None, agency: str | None, previous: str | None, output: str | None, template: str | None,
+         force: bool) -> None:
     """生成新年度的数据文件（每个键都有注释）。Write a new, commented data file to fill in."""
     from .datafile import new_data_file
     agency = _checked_agency(agency)
@@ -300,9 +311,8 @@ def init(year: int | None, agency: str | None, previous: str | None, output: str
     if not (agency or last):
         raise click.UsageError("请用 --agency 给出机关全称，或用 --from 给出上年的数据文件。Give --agency or --from.")
     target = Path(output or f"{year}.yaml")
-    if target.exists() and not force:
-        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
-    api.write_atomic(target, new_data_file(year, agency, last, output_dir=target.parent).encode("utf-8"))
+    _refuse_overwrite(target, force)
+    api.write_atomic(target, new_data_file(year, agency, last, template, output_dir=target.parent).encode("utf-8"))
     click.echo(str(target))
     click.echo(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
 
@@ -349,8 +359,7 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
         _print_problems([p for p in summary.problems if p.is_error])
         sys.exit(1)
     target = Path(output or f"county-{summary.units[0].year}.yaml")
-    if target.exists() and not force:
-        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+    _refuse_overwrite(target, force)
     _print_problems(summary.problems)
     api.write_atomic(target, summary.text.encode("utf-8"))
     click.echo(str(target))
@@ -382,19 +391,12 @@ def extract(report: str, output: str | None, agency: str | None, year: int | Non
     from .extract import extract as read_report
     source = Path(report)
     try:
-        result = read_report(source)
+        result = read_report(source, _checked_agency(agency), year)
     except DataError as exc:
         click.echo(f"错误：无法读回 {source}：{'；'.join(p.message for p in exc.problems)}", err=True)
         sys.exit(1)
-    if agency:
-        result.data["agency"] = agency
-        result.problems = [p for p in result.problems if p.path != "agency"]
-    if year:
-        result.data["year"] = year
-        result.problems = [p for p in result.problems if p.path != "year"]
     target = Path(output or source.with_suffix(".yaml").name)
-    if target.exists() and not force:
-        raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
+    _refuse_overwrite(target, force)
     api.write_atomic(target, data_file_text(result, source).encode("utf-8"))
     _print_problems(result.problems)
     click.echo(str(target))

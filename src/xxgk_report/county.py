@@ -87,8 +87,10 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
         except DataError as exc:
             problems.append(_problem(f"数据文件无法使用（{sum(p.is_error for p in exc.problems)} 处错误），"
                                      f"第一处：{next(p for p in exc.problems if p.is_error)}", where=str(path)))
-    if not units and not problems:
+    if not units:
         problems.append(_problem("没有单位的数据文件"))
+    if not agency.strip():
+        problems.append(_problem("缺少汇总报告的机关全称（--agency），例如 某某县人民政府"))
     years = sorted({u.year for u in units})
     formats = sorted({u.format for u in units})
     if year is not None and years and years != [year]:

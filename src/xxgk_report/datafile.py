@@ -220,7 +220,8 @@ def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Re
     if previous is not None:
         carried = {key: previous.applications["carried_forward"][key] for key in spec.APPLICANT_KEYS}
         tables.applications[("carried_over",)] = dict(carried)
-        tables.notes[("applications", "carried_over")] = f"取自{previous.year}年度报告的 四、结转下年度继续办理"
+        carried_forward = next(r for r in fmt.application_rows if r.path == ("carried_forward",)).labels[-1]
+        tables.notes[("applications", "carried_over")] = f"取自{previous.year}年度报告的 {carried_forward}"
         if any(carried.values()):
             tables.applications[("carried_forward",)] = dict(carried)
             tables.notes[("applications", "carried_forward")] = "暂与上年结转相同，使表格平衡；办结后请改为实际结转数"
@@ -277,7 +278,7 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
         out.append(f"  {group.key}: {_flow(tables.reviews[group.key])}  # {' / '.join(group.labels)}"
                    f"（{spec.REVIEW_PARTS_LABEL}；总计自动计算）")
     out += ["", f"problems:  # {labels['problems']}：存在的主要问题、改进措施，以及上年问题的整改情况", '  - ""']
-    out += [f"  # {line}" for line in problems_reminder]
+    out += [_comment(f"  # {line}") for line in problems_reminder]
     out += ["", f"other_matters:  # {labels['other_matters']}",
             "  - 本年度未收取信息处理费。  # 如收取了信息处理费，改为：本年度收取信息处理费 N 元。", ""]
     return "\n".join(out)

@@ -69,7 +69,10 @@ def _docx_blocks(path: Path) -> list[Any]:
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取 Word 文档（{exc}）")]) from None
     blocks: list[Any] = []
-    for child in root.find(f"{_W}body"):
+    body = root.find(f"{_W}body")
+    if body is None:
+        raise DataError(str(path), [RULES["D1"].problem("", (), "Word 文档没有正文（word/document.xml 中没有 w:body）")])
+    for child in body:
         if child.tag == f"{_W}p":
             blocks.append(Para(_docx_text(child), lead=_docx_lead(child)))
         elif child.tag == f"{_W}tbl":
@@ -117,8 +120,9 @@ _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", 
 def _html_blocks(path: Path) -> list[Any]:
     import lxml.html
     try:
-        document = lxml.html.fromstring(_decode(path.read_bytes()))
-    except (OSError, etree.ParserError) as exc:
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(path.read_bytes()))  # XHTML: lxml wants no declaration
+        document = lxml.html.fromstring(text)
+    except (OSError, ValueError, etree.ParserError) as exc:
         raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取网页（{exc}）")]) from None
     for junk in document.xpath("//script|//style|//head|//noscript"):
         junk.drop_tree()
@@ -150,7 +154,7 @@ def _html_blocks(path: Path) -> list[Any]:
 def _decode(raw: bytes) -> str:
     """A web page's text: its declared charset, else UTF-8, else GB18030 (GBK pages)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16", errors="replace")
     declared = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", raw[:4096], flags=re.IGNORECASE)
     name = declared.group(1).decode("ascii").lower() if declared else ""
     if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk"):
@@ -414,23 +418,24 @@ _SENTENCE_END = "。！？；：”」）.!?;:)"
 _WRAPPED = 20
 
 
-def extract(path: Path) -> Extracted:
-    """Read the report at `path` into a data dict, listing what could not be mapped."""
+def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None) -> Extracted:
+    """Read the report at `path` into a data dict, listing what could not be mapped;
+    `agency` and `year`, when given, replace what the report says (or does not say)."""
     blocks = read_blocks(path)
     result = Extracted({})
-    sections = _split_sections(blocks, result)
+    sections = _split_sections(blocks)
     if len(sections) <= 2:  # the head, and one heading at most
         raise DataError(str(path), [RULES["D1"].problem("", (), "这不像一份政府信息公开工作年度报告："
-                                                        "找不到「一、总体情况」「二、主动公开政府信息情况」等标题")])
+                                                        f"找不到「{spec.SECTIONS[0][1]}」「{spec.SECTIONS[1][1]}」等标题")])
     head = sections.pop("head")
     tables = {k: sections.get(k, []) for k, _ in spec.SECTIONS[1:4]}
     fmt = spec.FORMATS[_detect_format(tables["proactive"], blocks)]
     data = result.data
     title_blocks, preamble = _title(head, result)
     title = "".join(key(p.text) for p in title_blocks)
-    year = re.search(r"(\d{4})年", title)
-    data["year"] = int(year.group(1)) if year else None
-    data["agency"] = title[: year.start()] if year else ""
+    title_year = re.search(r"(\d{4})年", title)
+    data["year"] = int(title_year.group(1)) if title_year else None
+    data["agency"] = title[: title_year.start()] if title_year else ""
     if data["year"] is None:
         found = re.search(r"(\d{4})年度", "".join(key(p.text) for p in preamble + sections.get("overview", [])
                                                  if isinstance(p, Para)))
@@ -441,14 +446,14 @@ def extract(path: Path) -> Extracted:
     expected_title = f"{data['agency']}{data['year']}年{spec.REPORT_NAME}"
     if title and title != expected_title:
         data["title"] = "".join(p.text.strip() for p in title_blocks)
-    data["preamble"] = _narrative(preamble, result, "preamble")
-    data["overview"] = _narrative(sections.get("overview", []), result, "overview")
+    data["preamble"] = _narrative(preamble)
+    data["overview"] = _narrative(sections.get("overview", []))
     for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
         blocks_here = sections.get(section_key, [])
         text, rest = _section_text(blocks_here, section_key)
-        data[section_key] = {"text": _narrative(text, result, f"{section_key}.text")}
+        data[section_key] = {"text": _narrative(text)}
         data[section_key].update(reader(_Reader(_tokens(rest), result, section_key), fmt))
-    data["problems"] = _narrative(sections.get("problems", []), result, "problems")
+    data["problems"] = _narrative(sections.get("problems", []))
     other = list(sections.get("other_matters", []))
     signoff, signed_by = _signoff(other, data["agency"], result)
     if signoff:
@@ -458,14 +463,18 @@ def extract(path: Path) -> Extracted:
         result.warn("agency", f"标题中找不到机关名称，取自落款「{signed_by}」，请核对")
     elif not data["agency"]:
         result.warn("agency", "标题和落款中都找不到机关名称，请填写 agency（或用 --agency）")
-    data["other_matters"] = _narrative(other, result, "other_matters")
+    data["other_matters"] = _narrative(other)
     for section_key, heading in spec.SECTIONS:
         if section_key not in sections:
             result.warn(section_key, f"找不到「{heading}」这一部分")
+    for field_key, given in (("agency", agency), ("year", year)):
+        if given:
+            data[field_key] = given
+            result.problems = [p for p in result.problems if p.path != field_key]
     return result
 
 
-def _split_sections(blocks: list[Any], result: Extracted) -> dict[str, list[Any]]:
+def _split_sections(blocks: list[Any]) -> dict[str, list[Any]]:
     sections: dict[str, list[Any]] = {"head": []}
     current = "head"
     headings = dict(spec.SECTIONS)
@@ -484,8 +493,13 @@ def _split_sections(blocks: list[Any], result: Extracted) -> dict[str, list[Any]
     return sections
 
 
-_WORDS_2019 = ("本年新制作数量", "采购项目数量", "上一年项目数量")
-_WORDS_2021 = ("本年制发件数", "现行有效件数", "本年处理决定数量")
+def _field_labels(fmt: spec.FormatSpec) -> set[str]:
+    return {key(f.label) for block in fmt.proactive for f in block.fields}
+
+
+#: the column labels of 二 that only one format has
+_WORDS_2019 = tuple(_field_labels(spec.FORMAT_2019_SPEC) - _field_labels(spec.FORMAT_2021_SPEC))
+_WORDS_2021 = tuple(_field_labels(spec.FORMAT_2021_SPEC) - _field_labels(spec.FORMAT_2019_SPEC))
 
 
 def _detect_format(proactive: list[Any], everything: list[Any]) -> int:
@@ -495,10 +509,10 @@ def _detect_format(proactive: list[Any], everything: list[Any]) -> int:
         return "".join(key(b.text) if isinstance(b, Para) else key("".join(c for r in b.rows for c in r))
                        for b in blocks)
     found = text(proactive)
+    if any(word in found for word in _WORDS_2021):  # first: 2019's 「处理决定数量」 is in 2021's 「本年处理决定数量」
+        return spec.FORMAT_2021
     if any(word in found for word in _WORDS_2019):
         return spec.FORMAT_2019
-    if any(word in found for word in _WORDS_2021):
-        return spec.FORMAT_2021
     year = re.search(r"(\d{4})年", text(everything[:40]))
     return spec.FORMAT_2019 if year and int(year.group(1)) < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
 
@@ -533,7 +547,12 @@ def _title(head: list[Any], result: Extracted) -> tuple[list[Para], list[Para]]:
 
 
 #: how each table's first cell begins, when the table is lines of text
-_TABLE_START = {"proactive": ("第二十条",), "applications": ("(本列数据", "申请人情况"), "reviews": ("行政复议",)}
+_TABLE_START = {
+    "proactive": (key(spec.PROACTIVE_2021[0].title)[:4],),  # 「第二十条」
+    "applications": (key(spec.APPLICATIONS_NOTE)[:5], key(spec.APPLICANTS_LABEL)),
+    "reviews": (key(spec.REVIEW_GROUPS[0].labels[0]),),
+}
+_REVIEWS_LABEL = spec.REVIEW_GROUPS[0].labels[0]  # 「行政复议」, where 四's table starts
 
 
 def _section_text(blocks: list[Any], section_key: str) -> tuple[list[Para], list[Any]]:
@@ -594,7 +613,7 @@ def _paragraph_texts(blocks: list[Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _narrative(blocks: list[Any], result: Extracted, where: str) -> list[Any]:
+def _narrative(blocks: list[Any]) -> list[Any]:
     """Paragraphs as data-file blocks: （一）标题。正文 → {title, text}; a lone （一）标题 →
     {title, paragraphs}; anything else a plain paragraph."""
     items: list[Any] = []
@@ -613,7 +632,7 @@ def _narrative(blocks: list[Any], result: Extracted, where: str) -> list[Any]:
                 items.append(text)
             continue
         rest = found.group(2).strip()
-        title, stop, body = _split_runin(rest)
+        title, body = _split_runin(rest)
         if body:
             items.append({"title": title, "text": body})
         else:
@@ -624,13 +643,13 @@ def _narrative(blocks: list[Any], result: Extracted, where: str) -> list[Any]:
     return items
 
 
-def _split_runin(rest: str) -> tuple[str, str, str]:
-    """「提升质量水平。在严格执行……」 → (title, 。, body); a heading without a body → (title, "", "").
+def _split_runin(rest: str) -> tuple[str, str]:
+    """「提升质量水平。在严格执行……」 → (title, body); a heading without a body → (title, "").
     A title ending in ？！： keeps it (the renderer adds 。 only after other endings)."""
     for i, ch in enumerate(rest):
         if ch in "。？！：:?!" and i <= 40:
-            return (rest[:i] if ch == "。" else rest[:i + 1]), ch, rest[i + 1:].strip()
-    return rest, "", ""
+            return (rest[:i] if ch == "。" else rest[:i + 1]), rest[i + 1:].strip()
+    return rest, ""
 
 
 # ---------------------------------------------------------------------------
@@ -688,20 +707,21 @@ def _one_row_other_handling(reader: _Reader, out: dict[str, Any], columns: list[
     go to 3.其他, with a warning."""
     start = reader.cursor
     first_item = next(r.labels[-1] for r in spec.FORMAT_2021_SPEC.application_rows if r.path == ("other_handling", "no_correction"))
-    if reader.find("（六）其他处理", quiet=True) and not label_matches(first_item, reader.matched) \
+    if reader.find(spec.OTHER_HANDLING_LABEL, quiet=True) and not label_matches(first_item, reader.matched) \
             and reader.cursor < len(reader.tokens) and reader.tokens[reader.cursor].number is not None \
             and not reader.tokens[reader.cursor].blank:
-        out.setdefault("other_handling", {})["other"] = _row(columns, reader.values(len(columns), "（六）其他处理"))
-        reader.result.warn("applications.other_handling", "（六）其他处理印成了一行（没有 1.2.3. 三项），"
+        out.setdefault("other_handling", {})["other"] = _row(columns, reader.values(len(columns),
+                                                                                   spec.OTHER_HANDLING_LABEL))
+        reader.result.warn("applications.other_handling", f"{spec.OTHER_HANDLING_LABEL}印成了一行（没有 1.2.3. 三项），"
                            "其数字记入 3.其他")
         return True
     reader.cursor = start
     return False
 
 
-def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:
+def _reviews(reader: _Reader, fmt: spec.FormatSpec) -> dict[str, Any]:  # noqa: ARG001 (one signature for the three)
     keys = [k for k, _ in spec.REVIEW_RESULTS]
-    if not reader.find("行政复议"):
+    if not reader.find(_REVIEWS_LABEL):
         reader.result.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
         return {}
     values = reader.numbers_row(len(spec.REVIEW_GROUPS) * len(keys), "行政复议、行政诉讼")

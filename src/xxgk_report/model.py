@@ -532,7 +532,7 @@ def _other_format_hint(raw: Any, fmt_year: int, year: int, c: _Collector) -> Non
     only_other = written & (_proactive_keys(other) - _proactive_keys(spec.FORMATS[fmt_year]))
     if only_other:
         keys = "、".join(sorted(only_other)[:4])
-        c.add(("format",), f"二、主动公开政府信息情况 用了 {other_year} 格式的键（{keys}），而 {year} 年度默认 "
+        c.add(("format",), f"{spec.TOP_LEVEL_LABELS['proactive']} 用了 {other_year} 格式的键（{keys}），而 {year} 年度默认 "
               f"{fmt_year} 格式；请按 {fmt_year} 格式改写这张表，或写明 format: {other_year}")
 
 

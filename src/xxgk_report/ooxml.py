@@ -281,6 +281,14 @@ def table_element(table: TableSpec, content: Callable[[Optional[Cell]], object],
 # Package
 
 
+def xml_text(blob: bytes) -> str:
+    """An XML part as text, whatever encoding it declares (Word writes UTF-8; UTF-16 is legal)."""
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        return etree.tostring(etree.fromstring(blob), encoding="unicode")
+
+
 def zip_parts(parts: dict[str, bytes]) -> bytes:
     """A .docx package of `parts` (in their order) with fixed entry times: equal parts give
     equal bytes."""

@@ -39,6 +39,7 @@ from .ooxml import (
     run,
     run_properties,
     set_run_size,
+    xml_text,
     zip_parts,
 )
 
@@ -298,7 +299,7 @@ def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template
     if code is None:
         # docxtpl is imported only for a template this machine has not compiled yet
         from docxtpl import DocxTemplate
-        source = DocxTemplate.patch_xml(None, blob.decode("utf-8"))
+        source = DocxTemplate.patch_xml(None, xml_text(blob))
         try:
             code = env.compile(source, name=name, filename=name)
         except jinja2.TemplateError as exc:

@@ -235,6 +235,9 @@ APPLICATION_ROWS_2021: tuple[Row, ...] = (
     Row(("carried_forward",), ("四、结转下年度继续办理",)),
 )
 
+#: The label of the （六）其他处理 group (2021) or row (2019).
+OTHER_HANDLING_LABEL = _OTHER_HANDLING
+
 #: 2019: （六）其他处理 is one row (spanning the item column).
 APPLICATION_ROWS_2019: tuple[Row, ...] = tuple(
     r for r in APPLICATION_ROWS_2021 if r.path[0] != "other_handling"

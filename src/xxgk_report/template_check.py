@@ -36,6 +36,7 @@ from lxml import etree
 
 from . import spec
 from .errors import Problem
+from .ooxml import xml_text
 from .render import PARAGRAPH_FIELDS, context_schema, jinja_environment
 from .rules import RULES
 
@@ -102,7 +103,7 @@ def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateIn
         problems += _document_type(trees["[Content_Types].xml"])
     if problems:
         return TemplateInfo(Path(path), fmt, tuple(problems))
-    sources = {name: DocxTemplate.patch_xml(None, parts[name].decode("utf-8"))
+    sources = {name: DocxTemplate.patch_xml(None, xml_text(parts[name]))
                for name in sorted(parts) if _RENDERED.fullmatch(name)}
     refs = _References()
     env = jinja_environment()
@@ -118,7 +119,7 @@ def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateIn
                  for name in sorted(refs.filters - set(env.filters))]
     found, mixed = (fmt, False) if fmt else _format_of(refs.paths)
     if mixed:
-        problems.append(_problem("M8", "模板标签", "二、主动公开政府信息情况的字段既有 2021 格式的，又有 2019 格式的；"
+        problems.append(_problem("M8", "模板标签", f"{spec.TOP_LEVEL_LABELS['proactive']}的字段既有 2021 格式的，又有 2019 格式的；"
                                  "一个模板只能用于一种格式"))
     fmt_spec = spec.FORMATS[found or spec.FORMAT_2021]
     if not any(p.rule == "M2" for p in problems):  # with a tag unreadable, the fields are unknown
@@ -417,7 +418,8 @@ def read_table(tbl) -> tuple[int, list[_Rect]]:
         col = 0
         for tc in tr.findall(f"{W}tc"):
             span_node = tc.find(f"{W}tcPr/{W}gridSpan")
-            span = int(span_node.get(f"{W}val")) if span_node is not None else 1
+            written = span_node.get(f"{W}val", "1") if span_node is not None else "1"
+            span = int(written) if written.isdigit() and int(written) > 0 else 1
             merge = tc.find(f"{W}tcPr/{W}vMerge")
             text = _normal("".join(t.text or "" for t in tc.iter(f"{W}t")))
             if merge is not None and merge.get(f"{W}val", "continue") == "continue" and col in open_by_col:

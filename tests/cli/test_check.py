@@ -88,7 +88,7 @@ def test_unreadable_file_is_reported_by_check_too(run, write_data):
         f"{path}：1 处错误、0 处警告。"]
 
 
-def test_previous_year(run, data_with, write_data):
+def test_previous_year(run, write_data):
     assert run("check", BASE, "--previous", LAST).exit_code == 0
     last = copy.deepcopy(read_yaml(LAST))
     last["applications"]["carried_forward"] = {"natural": 3}

@@ -180,3 +180,12 @@ def test_2019_amounts_that_cannot_be_added_are_named(tmp_path):
     same["agency"] = "第2乡人民政府"
     paths[1].write_text(yaml.safe_dump(same, allow_unicode=True), encoding="utf-8")
     assert yaml.safe_load(sum_units(paths, "某某县人民政府").text)["proactive"]["procurement"]["amount"] == "502000元"
+
+
+def test_only_summaries_or_no_agency_are_refused_with_a_message(run, units):
+    folder, _ = units
+    assert run("sum", folder, "--agency", "某某县人民政府", "-o", "county.yaml").exit_code == 0
+    result = run("sum", "county.yaml", "--agency", "某某县人民政府", "-o", "again.yaml")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr and "没有单位的数据文件" in result.stderr
+    result = run("sum", folder, "--agency", " ", "-o", "x.yaml")
+    assert result.exit_code == 1 and "缺少汇总报告的机关全称" in result.stderr

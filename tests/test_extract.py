@@ -377,3 +377,28 @@ def test_a_2019_report_without_its_proactive_table(tmp_path):
     result = extract(write(tmp_path, "r.html", page))
     assert result.data["format"] == 2019  # from the year, as 二's columns are not there
     assert build_report(result.data).applications == report.applications
+
+
+@pytest.mark.parametrize("name, content", [
+    ("x.html", '<?xml version="1.0" encoding="utf-8"?><html><body><p>新闻</p></body></html>'.encode()),
+    ("x.txt", b"\xff\xfe\x41"),  # a UTF-16 BOM and an odd byte count
+    ("x.docx", None),  # a package whose document has no body
+])
+def test_odd_files_are_refused_with_a_message(run, tmp_path, name, content):
+    import zipfile
+    path = tmp_path / name
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                                                  'wordprocessingml/2006/main"/>')
+    else:
+        path.write_bytes(content)
+    result = run("extract", path)
+    assert result.exit_code == 1 and result.stderr.startswith(f"错误：无法读回 {path}：")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_xhtml_report_with_its_xml_declaration(tmp_path):
+    page = '<?xml version="1.0" encoding="utf-8"?>\n' + render_html(load_report(FULL))
+    result = extract(write(tmp_path, "r.xhtml.html", page))
+    same_report(load_report(FULL), build_report(result.data))

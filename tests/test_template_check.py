@@ -383,3 +383,16 @@ def test_a_grid_column_split_by_dragging_one_border_is_the_same_table(edited):
             span.set(f"{{{W}}}val", str(int(span.get(f"{{{W}}}val")) + 1))
         return etree.tostring(root, encoding="unicode")
     assert problems(edited(split_first_column)) == []
+
+
+def test_odd_parts_that_word_may_write_do_not_crash_the_check(tmp_path):
+    parts = dr.parts(template_path("default").read_bytes())
+    xml = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = xml.replace('<w:gridSpan w:val="3"/>', '<w:gridSpan w:val="x"/>', 1).encode()
+    parts["word/footer1.xml"] = parts["word/footer1.xml"].decode().replace(
+        "encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16")
+    path = tmp_path / "odd.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    assert {p.rule for p in inspect_template(path).problems} <= {"M6"}  # the odd span, read as 1

@@ -9,8 +9,12 @@ import subprocess
 import pytest
 
 from xxgk_report import pdf
+from xxgk_report.extract import extract
+from xxgk_report.model import build_report, load_report
 
-from .conftest import EXAMPLE, FULL
+from .conftest import EXAMPLE, FIXTURES, FULL
+
+FULL_2019 = FIXTURES / "full-2020.yaml"
 
 NEEDS = [tool for tool in ("soffice", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
 needs_tools = pytest.mark.skipif(bool(NEEDS), reason=f"{'、'.join(NEEDS)} not installed (Debian: apt-get install "
@@ -77,3 +81,16 @@ def test_fontconfig_maps_every_official_font():
     assert "--" not in re.sub(r"<!--|-->", "", text)  # a comment with -- makes fontconfig drop the file
     for family in ("仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "黑体", "宋体"):
         assert f"<test name=\"family\"><string>{family}</string></test>" in text
+
+
+@needs_tools
+@pytest.mark.parametrize("source", [FULL, FULL_2019], ids=["2021", "2019"])
+def test_every_number_is_in_its_cell_read_back_from_the_pdf(run, tmp_path, source):
+    # The PDF's text (pdftotext -layout), read back by make-report extract, gives the same tables.
+    assert run(source, "-o", "r.docx", "--pdf").exit_code == 0
+    (tmp_path / "r.txt").write_text(text_of(tmp_path / "r.pdf"), encoding="utf-8")
+    result = extract(tmp_path / "r.txt")
+    assert result.problems == []
+    found, expected = build_report(result.data), load_report(source)
+    for attr in ("year", "agency", "format", "proactive", "applications", "reviews"):
+        assert getattr(found, attr) == getattr(expected, attr), attr

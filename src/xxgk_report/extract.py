@@ -29,6 +29,7 @@ from lxml import etree
 
 from . import spec
 from .errors import DataError, Problem
+from .ooxml import table_cells
 from .rules import RULES
 
 SUFFIXES = (".docx", ".html", ".htm", ".txt")
@@ -76,16 +77,11 @@ def _docx_blocks(path: Path) -> list[Any]:
         if child.tag == f"{_W}p":
             blocks.append(Para(_docx_text(child), lead=_docx_lead(child)))
         elif child.tag == f"{_W}tbl":
-            rows = []
-            for tr in child.iter(f"{_W}tr"):
-                cells = []
-                for tc in tr.findall(f"{_W}tc"):
-                    merge = tc.find(f"{_W}tcPr/{_W}vMerge")
-                    if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
-                        continue  # the cell above goes on here
-                    cells.append(" ".join(_docx_text(p) for p in tc.iter(f"{_W}p")).strip())
-                rows.append(tuple(cells))
-            blocks.append(Table(tuple(rows)))
+            _, cells = table_cells(child)  # a merged cell once, in the row where it starts
+            rows: list[list[str]] = [[] for _ in range(len(child.findall(f"{_W}tr")))]
+            for cell in cells:
+                rows[cell.row].append(" ".join(_docx_text(p) for p in cell.element.iter(f"{_W}p")).strip())
+            blocks.append(Table(tuple(tuple(row) for row in rows)))
     return blocks
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Callable, Iterable, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional
 
 from lxml import etree
 
@@ -279,6 +280,43 @@ def table_element(table: TableSpec, content: Callable[[Optional[Cell]], object],
 
 # ---------------------------------------------------------------------------
 # Package
+
+
+@dataclass
+class TableCell:
+    """A cell of a w:tbl as read: where it starts in the grid, its spans, its w:tc."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    element: Any
+
+
+def table_cells(tbl) -> tuple[int, list[TableCell]]:
+    """The grid width of a w:tbl and its cells, gridSpan and vMerge applied (a vMerge
+    continuation lengthens the cell above; an unreadable gridSpan counts as 1)."""
+    w = "{" + NAMESPACES["w"] + "}"
+    cells: list[TableCell] = []
+    open_by_col: dict[int, TableCell] = {}
+    for r, tr in enumerate(tbl.findall(f"{w}tr")):
+        col = 0
+        for tc in tr.findall(f"{w}tc"):
+            span_node = tc.find(f"{w}tcPr/{w}gridSpan")
+            written = span_node.get(f"{w}val", "1") if span_node is not None else "1"
+            span = int(written) if written.isdigit() and int(written) > 0 else 1
+            merge = tc.find(f"{w}tcPr/{w}vMerge")
+            if merge is not None and merge.get(f"{w}val", "continue") == "continue" and col in open_by_col:
+                open_by_col[col].rowspan += 1
+            else:
+                cell = TableCell(r, col, 1, span, tc)
+                cells.append(cell)
+                if merge is not None:
+                    open_by_col[col] = cell
+                else:
+                    open_by_col.pop(col, None)
+            col += span
+    return len(tbl.findall(f"{w}tblGrid/{w}gridCol")), cells
 
 
 def xml_text(blob: bytes) -> str:

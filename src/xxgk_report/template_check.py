@@ -36,7 +36,7 @@ from lxml import etree
 
 from . import spec
 from .errors import Problem
-from .ooxml import xml_text
+from .ooxml import table_cells, xml_text
 from .render import PARAGRAPH_FIELDS, context_schema, jinja_environment
 from .rules import RULES
 
@@ -410,35 +410,15 @@ class _Rect:
 
 
 def read_table(tbl) -> tuple[int, list[_Rect]]:
-    """The grid width and the cells of a w:tbl as rectangles (gridSpan and vMerge applied)."""
-    grid = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
-    rects: list[dict] = []
-    open_by_col: dict[int, dict] = {}
-    for r, tr in enumerate(tbl.findall(f"{W}tr")):
-        col = 0
-        for tc in tr.findall(f"{W}tc"):
-            span_node = tc.find(f"{W}tcPr/{W}gridSpan")
-            written = span_node.get(f"{W}val", "1") if span_node is not None else "1"
-            span = int(written) if written.isdigit() and int(written) > 0 else 1
-            merge = tc.find(f"{W}tcPr/{W}vMerge")
-            text = _normal("".join(t.text or "" for t in tc.iter(f"{W}t")))
-            if merge is not None and merge.get(f"{W}val", "continue") == "continue" and col in open_by_col:
-                open_by_col[col]["rowspan"] += 1
-            else:
-                rect = {"row": r, "col": col, "rowspan": 1, "colspan": span, "text": text}
-                rects.append(rect)
-                if merge is not None:
-                    open_by_col[col] = rect
-                else:
-                    open_by_col.pop(col, None)
-            col += span
-    # Word splits a grid column when a border is dragged in one row only; a boundary no cell
-    # starts or ends at is not a column of the table.
-    edges = sorted({0, grid} | {r["col"] for r in rects} | {r["col"] + r["colspan"] for r in rects})
+    """The grid width and the cells of a w:tbl as rectangles, their text compared verbatim
+    but for whitespace. Word splits a grid column when a border is dragged in one row only:
+    a boundary no cell starts or ends at is not a column of the table."""
+    grid, cells = table_cells(tbl)
+    edges = sorted({0, grid} | {c.col for c in cells} | {c.col + c.colspan for c in cells})
     index = {edge: i for i, edge in enumerate(edges)}
-    return len(edges) - 1, [_Rect(rect["row"], index[rect["col"]], rect["rowspan"],
-                                  index[rect["col"] + rect["colspan"]] - index[rect["col"]], rect["text"])
-                            for rect in rects]
+    return len(edges) - 1, [_Rect(c.row, index[c.col], c.rowspan, index[c.col + c.colspan] - index[c.col],
+                                  _normal("".join(t.text or "" for t in c.element.iter(f"{W}t"))))
+                            for c in cells]
 
 
 def _expected(cell: spec.Cell) -> _Rect:

@@ -242,7 +242,9 @@ def check_years(report: Report) -> Iterator[Problem]:
                            {"years": later, "year": report.year})
 
 
-_NOTICE_2019 = re.compile(r"国办公开办函[〔\[(【]?2019[〕\])】]?60号")
+_ISSUER, _YEAR_2019, _NUMBER_2019 = re.fullmatch(r"(\D+)〔(\d{4})〕(\d+号)", spec.NOTICE_2019).groups()
+#: 国办公开办函〔2019〕60号, with whatever brackets a writer used: 〔〕 [] () 【】 or none
+_NOTICE_2019 = re.compile(f"{_ISSUER}[〔\\[(【]?{_YEAR_2019}[〕\\])】]?{_NUMBER_2019}")
 
 
 def check_cited_format(report: Report) -> Iterator[Problem]:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import copy
+import signal
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,26 @@ def run(tmp_path, monkeypatch):
     def invoke(*args):
         return CliRunner().invoke(main, [str(a) for a in args], prog_name="make-report", catch_exceptions=False)
     return invoke
+
+
+class Hung(Exception):
+    """A block ran past its time: on the code before a fix, a test fails instead of hanging."""
+
+
+@contextlib.contextmanager
+def within(seconds: int):
+    """Fail (rather than hang the test run) when the block takes longer than `seconds`
+    (POSIX, main thread; elsewhere the block just runs)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(*_):
+        raise Hung(f"took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -7,13 +7,17 @@ each test changes one thing and asserts the rule id, the key path and the number
 from __future__ import annotations
 
 import copy
+import dataclasses
+import signal
+import threading
 from decimal import Decimal
 
 import pytest
 
 from xxgk_report import api
-from xxgk_report.checks import agency_kind, similarity
+from xxgk_report.checks import agency_kind, check_report, similarity
 from xxgk_report.errors import ERROR, WARNING
+from xxgk_report.model import Report, build_report
 from xxgk_report.rules import RULES
 
 from .conftest import EXAMPLE, FIXTURES, read_yaml
@@ -60,7 +64,8 @@ def test_every_rule_has_an_id_a_severity_and_a_title():
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id and rule.severity in (ERROR, WARNING) and rule.title
     errors = {r for r, rule in RULES.items() if rule.severity == ERROR}
-    assert errors == {"D1", "V1", "V2", "A1", "A2", "A3", "B1", "U1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8"}
+    assert errors == {"D1", "V1", "V2", "A1", "A2", "A3", "B1", "U1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8",
+                      "M9", "M10", "M11"}
 
 
 # ---------------------------------------------------------------------------
@@ -572,3 +577,78 @@ def test_2021_report_against_a_2019_format_previous_year(base, y2020):
     y2020["applications"]["carried_forward"] = {"natural": 1}
     y2020["applications"]["granted"]["natural"] = 21
     assert [f.rule for f in api.check(y2021, previous=y2020)] == ["C1"]
+
+
+# ---------------------------------------------------------------------------
+# The narrative check takes time linear in a paragraph's length, not quadratic
+
+def with_paragraphs(data: dict, *texts: str) -> Report:
+    """`data` as a Report whose 六 is the fee sentence, then `texts` as other_matters[1], [2]…
+    The texts go in after the data is read, so no limit on a paragraph's length applies."""
+    data["other_matters"] = ["本年度未收取信息处理费。"] + ["（正文）"] * len(texts)
+    report = build_report(data)
+    fee, *others = report.narrative["other_matters"]
+    paragraphs = (fee,) + tuple(dataclasses.replace(p, text=text) for p, text in zip(others, texts))
+    return dataclasses.replace(report, narrative=dict(report.narrative, other_matters=paragraphs))
+
+
+def within(seconds: int, run):
+    """run(), failing with TimeoutError rather than hanging when it takes over `seconds`."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        pytest.skip("needs signal.alarm (POSIX, main thread)")
+
+    def timeout(signum, frame):
+        raise TimeoutError(f"took over {seconds} s: quadratic?")
+
+    before = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(seconds)
+    try:
+        return run()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+@pytest.mark.parametrize("claims", [
+    "收到申请1件，" * 100_000,
+    "收到申请1件" * 100_000,  # one sentence, one clause, no punctuation at all
+    "收到申请1件，" * 100_000 + "。",
+    "2022年，" + "收到申请1件，" * 100_000 + "本年" * 1000,  # all 2022's: the 本年 after them does not count
+], ids=["commas", "no-punctuation", "one-full-stop", "another-year"])
+def test_narrative_numbers_of_100000_claims(base, claims):
+    findings = within(20, lambda: check_report(with_paragraphs(base, claims, claims)))
+    if claims.startswith("2022年"):
+        assert findings == []
+    else:  # the same claim text is reported once a paragraph
+        assert [(f.rule, f.path, f.values) for f in findings] == [
+            ("N1", f"other_matters[{i}]", {"text": 1, "table": 6}) for i in (1, 2)]
+
+
+def test_narrative_numbers_of_100000_different_claims(base):
+    claims = "".join(f"收到申请{i % 1000}件，" for i in range(100_000))
+    findings = within(20, lambda: check_report(with_paragraphs(base, claims)))
+    # each of 0…999 once, but 6 and 7: the table's 新收 6, or 6 + 上年结转 1
+    assert [f.values["text"] for f in findings] == [n for n in range(1000) if n not in (6, 7)]
+    assert {f.rule for f in findings} == {"N1"}
+
+
+@pytest.mark.parametrize("sentence", [sentence for sentence, *_ in NARRATIVE] + PASSING)
+def test_narrative_numbers_in_a_long_paragraph_as_alone(base, sentence):
+    """A sentence after 5,000 claims that agree with the table (and before more) is read as alone."""
+    alone = check_report(with_paragraphs(copy.deepcopy(base), sentence))
+    filler = "收到申请6件，"
+    long = within(20, lambda: check_report(with_paragraphs(base, filler * 5000 + "。" + sentence + filler * 100)))
+    assert len(alone) == (0 if sentence in PASSING else 1)
+    assert [(f.rule, f.values, f.message) for f in long] == [(f.rule, f.values, f.message) for f in alone]
+
+
+@pytest.mark.parametrize("before, after, rule, stated, table", [
+    ("收到" + "共计" * 40, "申请9件", "N1", 9, 6),  # 2⁴⁰ ways to read 「共计」 as one word or two
+    ("办结" + "的" * 100_000, "9件", "N4", 9, 6),  # every split of the run between two runs of fill words
+    ("行政诉讼" + "的" * 100_000, "3件", "N7", 3, 1),
+    ("收到" + "依申请公开" * 20_000, "9件", "N1", 9, 6),  # each 「依申请公开」 tried as the middle word
+], ids=["gongji", "banjie", "susong", "yishenqing"])
+def test_claim_patterns_are_linear_in_a_run_of_fill_words(base, before, after, rule, stated, table):
+    assert within(20, lambda: check_report(with_paragraphs(copy.deepcopy(base), before + "。"))) == []
+    finding = only(within(20, lambda: check_report(with_paragraphs(base, before + after + "。"))))
+    assert (finding.rule, finding.values) == (rule, {"text": stated, "table": table})

@@ -179,7 +179,7 @@ def test_xml_forbidden_characters_are_removed_with_a_warning():
     report = build_report({"year": 2022, "agency": "某镇", "problems": ["问题\x0b一\x1f。"]})
     assert report.narrative["problems"][0].text == "问题一。"
     assert [str(w) for w in report.warnings] == [
-        "警告 T2 problems[0]「五、存在的主要问题及改进情况 / 第1项」：已删除 XML 不允许的控制字符 U+000B、U+001F（常见于从 Word/Excel 粘贴的文字）"]
+        "警告 T2 problems[0]「五、存在的主要问题及改进情况 / 第1项」：已删除控制字符 U+000B、U+001F（常见于从 Word/Excel 粘贴的文字）"]
 
 
 def test_block_with_text_and_paragraphs_is_refused():
@@ -203,9 +203,21 @@ def test_date_as_string_or_yaml_date(write_data):
 
 
 
-@pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
+@pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"),
+                                     (99, "九十九"), (100, "一百"), (101, "一百零一"), (110, "一百一十"),
+                                     (111, "一百一十一"), (120, "一百二十"), (1000, "一千"), (1001, "一千零一"),
+                                     (1010, "一千零一十"), (10000, "一万"), (10001, "一万零一"), (100000, "十万"),
+                                     (123456, "十二万三千四百五十六")])
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
+
+
+def test_a_section_of_many_titled_blocks_is_numbered_to_the_end():
+    blocks = [{"title": f"第{i}项工作", "text": "正文。"} for i in range(1, 121)]
+    report = build_report({"year": 2022, "agency": "某镇", "problems": blocks})
+    headings = [p.heading for p in report.narrative["problems"]]
+    assert headings[98:101] == ["（九十九）第99项工作。", "（一百）第100项工作。", "（一百零一）第101项工作。"]
+    assert headings[-1] == "（一百二十）第120项工作。" and not any("十十" in h for h in headings)
 
 
 

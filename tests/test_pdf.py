@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
+from lxml import etree
 
 from xxgk_report import pdf
 from xxgk_report.extract import extract
@@ -47,13 +49,29 @@ def test_pdf_has_the_text_the_numbers_and_the_page_numbers(run, tmp_path):
         assert f"—{page}—" in re.sub(r"\s+", "", text_of(path, page)), page
 
 
+def placed_text(path) -> list[tuple[int, int, int, str, str]]:
+    """Every piece of text of a PDF as poppler places it: (page, top, bottom, font family, text)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", str(path)], capture_output=True, check=True).stdout
+    root = etree.fromstring(xml, etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False))
+    fonts = {spec.get("id"): spec.get("family") for spec in root.iter("fontspec")}
+    return [(int(page.get("number")), int(text.get("top")), int(text.get("top")) + int(text.get("height")),
+             fonts[text.get("font")], "".join(text.itertext()))
+            for page in root.iter("page") for text in page.iter("text")]
+
+
+#: what the name of a font that has Chinese characters holds (Noto CJK, AR PL, SimSun, 方正…)
+_CJK_FONT = re.compile(r"CJK|Kai|Song|Hei|Ming|Fang|GB|Han|WenQuanYi|Sim|FZ|STX|仿宋|楷|黑|宋", re.IGNORECASE)
+
+
 @needs_tools
-def test_fonts_are_cjk_never_latin_for_chinese(run, tmp_path):
-    run(EXAMPLE, "-o", "r.docx", "--pdf")
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
-    names = [line.split()[0] for line in fonts.splitlines()[2:]]
-    assert any("CJK" in n or "Kai" in n or "Song" in n or "Hei" in n for n in names), names
-    assert not any("DejaVu" in n for n in names), names  # fontconfig's last resort: Chinese fell back to it
+@pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="pdftohtml (poppler-utils) not installed")
+def test_no_chinese_character_is_set_in_a_latin_font(run, tmp_path):
+    """Digits may be in whatever Latin font the machine has (Liberation, DejaVu); Chinese never."""
+    run(FULL, "-o", "r.docx", "--pdf")
+    pieces = placed_text(tmp_path / "r.pdf")
+    chinese = [(family, text) for _, _, _, family, text in pieces if re.search("[\u4e00-\u9fff]", text)]
+    assert len(chinese) > 100
+    assert [(family, text) for family, text in chinese if not _CJK_FONT.search(family)] == []
 
 
 @needs_tools
@@ -94,3 +112,47 @@ def test_every_number_is_in_its_cell_read_back_from_the_pdf(run, tmp_path, sourc
     found, expected = build_report(result.data), load_report(source)
     for attr in ("year", "agency", "format", "proactive", "applications", "reviews"):
         assert getattr(found, attr) == getattr(expected, attr), attr
+
+
+def _shortened(tmp_path, lines: int):
+    """The example with its 一、总体情况 shorter by about `lines` lines of text."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    last = data["overview"][-1]
+    last["paragraphs"] = [p[:max(10, len(p) - 28 * lines)] for p in last["paragraphs"]]
+    path = tmp_path / f"short{lines}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@needs_tools
+@pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="pdftohtml (poppler-utils) not installed")
+@pytest.mark.parametrize("lines", [0, 1, 2, 4])
+def test_each_block_of_table_two_stays_together_but_not_with_what_follows(run, tmp_path, lines):
+    """A block of 二 (第二十条第（N）项 and its rows) never breaks across pages; the last block
+    moves to the next page only when the page it would follow has no room for it."""
+    run(_shortened(tmp_path, lines), "-o", "r.docx", "--pdf")
+    pieces = placed_text(tmp_path / "r.pdf")
+    height = int(etree.fromstring(subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", str(tmp_path / "r.pdf")],
+                                                 capture_output=True, check=True).stdout,
+                                  etree.XMLParser(load_dtd=False)).find("page").get("height"))
+
+    lines: dict[tuple[int, int], list[tuple[int, int, str]]] = {}  # pieces of one line: one font each
+    for page, top, bottom, _, text in pieces:
+        key = next((k for k in lines if k[0] == page and abs(k[1] - top) <= 2), (page, top))
+        lines.setdefault(key, []).append((top, bottom, text))
+
+    def first(words: str) -> tuple[int, int, int]:
+        """(page, top, bottom) of the first line that begins with `words`."""
+        return next((page, min(t for t, _, _ in got), max(b for _, b, _ in got))
+                    for (page, _), got in lines.items() if "".join(x for _, _, x in got).strip().startswith(words))
+    blocks = [("第二十条第（一）项", "行政规范性"), ("第二十条第（五）项", "行政许可"),
+              ("第二十条第（六）项", "行政强制"), ("第二十条第（八）项", "行政事业")]
+    for title, last_row in blocks:
+        assert first(title)[0] == first(last_row)[0], title
+    (six_page, _, six_bottom), (eight_page, eight_top, _) = first("行政强制"), first("第二十条第（八）项")
+    if eight_page > six_page:  # it moved: only because it did not fit below 行政强制
+        room = height * (297 - 35) / 297 - six_bottom
+        rows = 3 * (first("信息内容本年收费金额")[1] - eight_top)  # its three rows
+        assert room < rows, (lines, room, rows)
+    heading = first("三、收到和处理政府信息公开申请情况")
+    assert heading[0] == first("（本列数据的勾稽关系")[0]  # the heading stays with its table

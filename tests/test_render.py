@@ -68,8 +68,9 @@ def test_example_text_is_the_seed_report(example_docx):
 
 def test_example_title_and_signoff(example_docx):
     paragraphs = [p for p in dr.paragraphs(example_docx) if p.text]
-    assert [(p.style, p.text) for p in paragraphs[:2]] == [
-        ("Title", "遂宁市安居区某某镇人民政府"), ("Title", "2022年政府信息公开工作年度报告")]
+    assert [(p.style, p.runs) for p in paragraphs[:1]] == [  # one paragraph, broken after the agency
+        ("Title", (("", "遂宁市安居区某某镇人民政府"), ("", ""), ("", "2022年政府信息公开工作年度报告")))]
+    assert title_breaks(example_docx) == [1]
     assert [(p.style, p.text) for p in paragraphs[-2:]] == [
         ("Signoff", "遂宁市安居区某某镇人民政府"), ("Signoff", "2023年1月16日")]
 
@@ -77,7 +78,7 @@ def test_example_title_and_signoff(example_docx):
 def test_paragraph_order_styles_and_numbering(full_docx):
     seen = [(p.style, p.runs) for p in dr.paragraphs(full_docx) if p.text]
     expected = [
-        ("Title", (("", "某某市某某区数据局"),)), ("Title", (("", "2023年度政府信息公开工作年度报告"),)),
+        ("Title", (("", "某某市某某区数据局"), ("", ""), ("", "2023年度政府信息公开工作年度报告"))),
         ("Normal", (("", "本报告依据《中华人民共和国政府信息公开条例》编制。"),)),
         ("Normal", (("", "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。"),)),
         ("Heading1", (("", "一、总体情况"),)),
@@ -133,13 +134,23 @@ def test_no_date_means_no_signoff(full):
 
 def test_default_title_is_agency_and_year(full):
     del full["title"]
-    paragraphs = [p.text for p in dr.paragraphs(api.render_report(full)) if p.style == "Title"]
-    assert paragraphs == ["某某市某某区数据局", "2023年政府信息公开工作年度报告"]
+    blob = api.render_report(full)
+    paragraphs = [p.text for p in dr.paragraphs(blob) if p.style == "Title"]
+    assert paragraphs == ["某某市某某区数据局2023年政府信息公开工作年度报告"] and title_breaks(blob) == [1]
 
 
 def test_short_title_stays_on_one_line(full):
     full["title"] = "某局2023年年报"
-    assert [p.text for p in dr.paragraphs(api.render_report(full)) if p.style == "Title"] == ["某局2023年年报"]
+    blob = api.render_report(full)
+    assert [p.text for p in dr.paragraphs(blob) if p.style == "Title"] == ["某局2023年年报"]
+    assert title_breaks(blob) == [0]
+
+
+def title_breaks(blob: bytes) -> list[int]:
+    """The line breaks (w:br) in each title paragraph."""
+    body = dr.xml(blob).find(dr.w("body"))
+    return [len(p.findall(f"{dr.w('r')}/{dr.w('br')}")) for p in body.findall(dr.w("p"))
+            if p.find(f"{dr.w('pPr')}/{dr.w('pStyle')}").get(dr.w("val")) == "Title"]
 
 
 HOSTILE = ["{{ 7*7 }}", "{% if x %}甲{% endif %}", "<w:p>乙</w:p>", "A&B &amp;", "\"双引号\" '单引号' “中文引号”",

@@ -257,9 +257,10 @@ def body_elements(fmt: spec.FormatSpec, with_letterhead: bool = False) -> list:
     tables = {t.key: t for t in fmt.tables()}
     items = letterhead() if with_letterhead else []
     items += [
-        control("{%p for line in title_lines %}"),
-        paragraph("Title", [run("{{ line }}")]),
-        control("{%p endfor %}"),
+        # one paragraph, broken after the agency's name when it is too long for one line
+        paragraph("Title", [run("{% for line in title_lines %}{% if not loop.first %}"),
+                            element("w:r", children=[element("w:br")]),
+                            run("{% endif %}{{ line }}{% endfor %}")]),
         paragraph("Normal"),  # 标题下空一行
         *narrative("preamble"),
     ]

@@ -12,7 +12,6 @@ Every render runs the checks first: errors stop it (`DataError`, nothing written
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
@@ -26,6 +25,7 @@ from .errors import (
     count_errors,
 )
 from .model import Report, build_report, load_report
+from .outputs import Staged, refuse_overwriting, require_suffix, write_atomic
 from .render import load_template, render_docx
 from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
@@ -67,18 +67,31 @@ def _checks(report: Report, previous: Optional[Data]) -> list[Problem]:
     return check_report(report, last)
 
 
-def check(data: Data, previous: Optional[Data] = None) -> list[Problem]:
+def check(data: Data, previous: Optional[Data] = None, template: Optional[str] = None) -> list[Problem]:
     """Every finding about a report: errors first, then warnings.
 
     `data` (and `previous`, last year's report for the cross-year rules) is a `Report`, a
     mapping shaped like a data file, or the path of one. A data file that cannot be read
     or validated gives its own errors; a `previous` one that cannot gives a C4 warning.
+    The template the report names (or `template`) is checked too: one that cannot be found
+    or used is an error, as it would stop the build.
     """
     try:
         report = _as_report(data)
     except DataError as exc:
         return sorted(exc.problems, key=lambda p: not p.is_error)
-    return _checks(report, previous)
+    findings = _checks(report, previous) + _template_findings(report, template)
+    return sorted(findings, key=lambda p: not p.is_error)
+
+
+def _template_findings(report: Report, template: Optional[str]) -> list[Problem]:
+    if template is None and report.template is None:
+        return []  # the shipped default of the report's format
+    try:
+        template_for(report, template)
+    except TemplateError as exc:
+        return [RULES["D1"].problem("template", ("模板",), str(exc))] + list(exc.problems)
+    return []
 
 
 def template_for(report: Report, template: Optional[str] = None) -> Path:
@@ -163,62 +176,63 @@ def resolve_output(data_path: Union[str, os.PathLike], output: Optional[Union[st
     return target
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, blob: bytes) -> None:
-    """Write `blob` to `path` through a temporary file and a rename: never a partial file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual mode
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def build_report_file(data_path: Union[str, os.PathLike], output: Optional[Union[str, os.PathLike]] = None,
                       template: Optional[str] = None, *, previous: Optional[Data] = None,
-                      draft: bool = False, html: bool = False, html_fragment: bool = False
+                      draft: bool = False, html: bool = False, html_fragment: bool = False, pdf: bool = False
                       ) -> tuple[Path, list[Problem]]:
     """Validate and check a data file, render it and write the .docx (and, if asked, the web
-    page <name>.html and the fragment <name>.fragment.html beside it); return (output path,
-    findings: the warnings, and in a draft the errors too)."""
+    page <name>.html, the fragment <name>.fragment.html and <name>.pdf beside it); return
+    (output path, findings: the warnings, and in a draft the errors too)."""
     report = load_report(data_path)
     target = resolve_output(data_path, output)
     _, findings = write_report(report, target, template, previous=previous, draft=draft, html=html,
-                               html_fragment=html_fragment)
+                               html_fragment=html_fragment, pdf=pdf)
     return target, findings
 
 
+def output_paths(target: Path, html: bool = False, html_fragment: bool = False, pdf: bool = False) -> list[Path]:
+    """Every file a report written to `target` (.docx) makes: the .docx first, then the web
+    page, the fragment and the PDF beside it, as asked."""
+    wanted = ((html, ".html"), (html_fragment, ".fragment.html"), (pdf, ".pdf"))
+    return [target] + [target.with_suffix(suffix) for asked, suffix in wanted if asked]
+
+
+def _inputs(report: Report, template: Optional[str], previous: Optional[Data]) -> list[tuple[Optional[Path], str]]:
+    """The files a report is made from, with what each is (for the overwrite guard)."""
+    inputs: list[tuple[Optional[Path], str]] = [(report.source, "数据文件")]
+    if isinstance(previous, (str, os.PathLike)):
+        inputs.append((Path(previous), "上年数据文件"))
+    name = template if template is not None else report.template
+    if name is not None and is_path(name):
+        base = report.source.parent if template is None and report.source else None
+        path = Path(name).expanduser()
+        inputs.append((base / path if base is not None and not path.is_absolute() else path, "模板"))
+    return inputs
+
+
 def write_report(report: Report, target: Path, template: Optional[str] = None, *, previous: Optional[Data] = None,
-                 draft: bool = False, html: bool = False, html_fragment: bool = False
+                 draft: bool = False, html: bool = False, html_fragment: bool = False, pdf: bool = False
                  ) -> tuple[list[Path], list[Problem]]:
-    """Check and write `report` to `target` (.docx), and the web pages asked for; return the
-    paths written and the findings. Nothing is written when the checks find an error (unless
-    `draft`)."""
+    """Check and write `report` to `target` (.docx), and the web pages and PDF asked for;
+    return the paths written and the findings. All of them are written, or none: nothing is
+    written when the checks find an error (unless `draft`), or when a page or the PDF cannot
+    be made. An output that is one of the inputs is refused."""
+    require_suffix(target, (".docx",), "（另要 PDF 或网页时加 --pdf、--html，它们写在 .docx 旁边）")
+    paths = output_paths(target, html, html_fragment, pdf)
+    refuse_overwriting(paths, _inputs(report, template, previous))
     blob, findings = render_checked(report, template, previous=previous, draft=draft)
-    pages = []
-    if html or html_fragment:
-        from .webpage import render_html
-        notice = findings if draft else None
-        if html:
-            pages.append((target.with_suffix(".html"), render_html(report, draft=notice)))
-        if html_fragment:
-            pages.append((target.with_suffix(".fragment.html"), render_html(report, fragment=True, draft=notice)))
-    write_atomic(target, blob)
-    for path, text in pages:
-        write_atomic(path, text.encode("utf-8"))
-    return [target] + [path for path, _ in pages], findings
+    with Staged() as out:
+        out.add(target, blob)
+        if html or html_fragment:
+            from .webpage import render_html
+            notice = findings if draft else None
+            for path in paths[1:]:
+                if path.name.endswith(".html"):
+                    out.add(path, render_html(report, fragment=path.name.endswith(".fragment.html"),
+                                              draft=notice).encode("utf-8"))
+        if pdf:
+            from .pdf import convert
+            failed = convert([(out.staged[0][0], out.reserve(paths[-1]))])
+            if failed:
+                raise OutputError(f"没有生成 PDF（{failed[0]}）；未写入任何文件，原有的文件保持不变")
+        return out.commit(), findings

@@ -4,22 +4,25 @@
     results = build_many(pairs, jobs=2, on_done=tick)       # one BuildResult per file, in order
 
 Every file goes through exactly the single-file path (`api.write_report`), so a batch
-gives the same bytes as one report at a time. One bad file never stops the others. Workers
-are forked after the default templates are compiled, so no worker compiles them again; a
-custom template is compiled once per worker.
+gives the same bytes as one report at a time. One bad file never stops the others: neither
+one that hangs (its worker is killed after `timeout` seconds) nor one whose worker dies; each
+is that file's failure (see `pool.py`). Workers are forked after the default templates are
+compiled, so no worker compiles them again; a custom template is compiled once per worker.
+Ctrl-C raises `pool.Interrupted` with the results finished so far.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import api
-from .errors import DataError, Problem, ReportError, TemplateError, count_errors
+from .errors import DataError, OutputError, Problem, ReportError, TemplateError, count_errors
+from .outputs import refuse_overwriting
+from .pool import Interrupted, Lost, run_tasks
 from .reader import SUFFIXES, read_data
 
 OK, WARNINGS, ERRORS = "ok", "warnings", "errors"
@@ -54,11 +57,16 @@ class BuildResult:
 NOT_DATA = ("*.schema.json",)
 
 
-def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path) -> list[tuple[Path, Path]]:
+def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
+                    extras: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
     """Every data file named or found under a named folder (recursively, sorted; `*.schema.json`
     skipped), with its output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
-    When two files would get the same output (a.yaml in two folders), every output mirrors
-    the path under the folders' common parent instead, so none is overwritten."""
+
+    No two outputs collide, and no output is an input (OutputError, naming both, before
+    anything is written). When two files would get the same output: a.yaml in two folders →
+    every output mirrors the path under the folders' common parent; 某镇.yaml beside 某镇.json →
+    某镇.yaml.docx and 某镇.json.docx. `extras` are the suffixes written beside each .docx
+    (".html", ".fragment.html", ".pdf"): they may not collide either."""
     found: list[tuple[Path, Path]] = []
     for argument in arguments:
         path = Path(argument)
@@ -68,11 +76,38 @@ def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path) -> li
                 found.append((data, data.relative_to(path)))
         else:
             found.append((path, Path(path.name)))
-    relative = [rel for _, rel in found]
-    if len({r.with_suffix("") for r in relative}) < len(relative):
+    relative = [rel.with_suffix(".docx") for _, rel in found]
+    if _collisions(relative):
         common = Path(os.path.commonpath([str(p.resolve().parent) for p, _ in found]))
-        relative = [p.resolve().relative_to(common) for p, _ in found]
-    return [(source, out_dir / rel.with_suffix(".docx")) for (source, _), rel in zip(found, relative, strict=True)]
+        relative = [p.resolve().relative_to(common).with_suffix(".docx") for p, _ in found]
+    clashing = _collisions(relative)
+    relative = [rel.with_name(f"{source.name}.docx") if i in clashing else rel
+                for i, ((source, _), rel) in enumerate(zip(found, relative, strict=True))]
+    for n, i in enumerate(sorted(_collisions(relative))[1:], start=2):  # Town.yaml, town.yaml
+        relative[i] = relative[i].with_name(f"{relative[i].stem}（{n}）.docx")
+    pairs = [(source, out_dir / rel) for (source, _), rel in zip(found, relative, strict=True)]
+    _refuse_clashes(pairs, extras)
+    return pairs
+
+
+def _collisions(outputs: list[Path]) -> set[int]:
+    """Indexes of the outputs that another one would overwrite (names compared as the disk does)."""
+    by_key: dict[str, list[int]] = {}
+    for i, output in enumerate(outputs):
+        by_key.setdefault(os.path.normcase(str(output)).casefold(), []).append(i)
+    return {i for group in by_key.values() if len(group) > 1 for i in group}
+
+
+def _refuse_clashes(pairs: list[tuple[Path, Path]], extras: tuple[str, ...]) -> None:
+    """OutputError when two files would still write one output (with what is written beside
+    each .docx), or an output would overwrite one of the batch's data files."""
+    written = [(source, target.with_suffix(suffix)) for source, target in pairs for suffix in (".docx",) + extras]
+    clashing = sorted(_collisions([output for _, output in written]))
+    if clashing:
+        (a, output), (b, _) = written[clashing[0]], written[clashing[1]]
+        raise OutputError(f"{a} 和 {b} 都会写到 {output}，一个会覆盖另一个；请把其中一个改名，"
+                          f"或放到不同的文件夹；未生成任何文件")
+    refuse_overwriting([output for _, output in written], [(source, "数据文件") for source, _ in pairs])
 
 
 def build_one(source: Path, target: Path, template: Optional[str] = None, draft: bool = False,
@@ -118,25 +153,38 @@ def _task(args: tuple) -> BuildResult:
     return build_one(*args)
 
 
+def _lost(args: tuple, why: Lost, timeout: float) -> BuildResult:
+    """The result of a file whose worker ran out of time or died."""
+    source = args[0]
+    if why.timed_out:
+        return BuildResult(source, _agency(source), ERRORS, None, (), f"处理超时（超过 {timeout:g} 秒），已停止这个文件")
+    code = why.exitcode
+    if code is not None and code < 0:
+        try:
+            how = f"被信号 {signal.Signals(-code).name} 终止"
+        except ValueError:
+            how = f"被信号 {-code} 终止"
+    else:
+        how = f"退出码 {code}"
+    return BuildResult(source, _agency(source), ERRORS, None, (), f"处理这个文件的进程意外退出（{how}），其他文件不受影响")
+
+
+#: the default time limit of one file in a batch (seconds)
+TIMEOUT = 300.0
+
+
 def build_many(pairs: list[tuple[Path, Path]], template: Optional[str] = None, draft: bool = False,
                jobs: Optional[int] = None, on_done: Optional[Callable[[BuildResult], None]] = None,
-               html: bool = False, html_fragment: bool = False) -> list[BuildResult]:
+               html: bool = False, html_fragment: bool = False, timeout: float = TIMEOUT) -> list[BuildResult]:
     """Build every (data file, output) pair over `jobs` processes (default: all cores);
-    return the results in the order of `pairs`, calling `on_done` as each one finishes."""
+    return the results in the order of `pairs`, calling `on_done` as each one finishes.
+    A file taking longer than `timeout` seconds, or whose worker dies, is a failed result (each
+    file is built in a worker process, even with one job). Ctrl-C raises `Interrupted` with
+    the results finished so far."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs) or 1))
     tasks = [(source, target, template, draft, html, html_fragment) for source, target in pairs]
-    results: list[BuildResult] = []
-    if jobs == 1:
-        for task in tasks:
-            results.append(_task(task))
-            if on_done:
-                on_done(results[-1])
-        return results
-    api.warm_up(template)
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for result in pool.map(_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 4)))):
-            results.append(result)
-            if on_done:
-                on_done(result)
-    return results
+    try:
+        api.warm_up(template)
+    except KeyboardInterrupt:
+        raise Interrupted([], len(tasks)) from None
+    return run_tasks(tasks, _task, jobs, timeout, lambda args, why: _lost(args, why, timeout), on_done)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -12,6 +13,7 @@ import click
 
 from . import __version__, api
 from .errors import DataError, Problem, ReportError, TemplateError, count_errors
+from .outputs import refuse_overwriting, require_suffix
 
 EPILOG = """\b
 示例 Examples:
@@ -45,9 +47,24 @@ class _DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+#: what a terminal would act on or hide: control characters (escape sequences), format
+#: characters (zero-width, bidirectional overrides), line separators, lone surrogates
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+
+
+def visible(text: object) -> str:
+    """`text` for a terminal line: what it would act on or hide written as an escape (\\x1b)."""
+    return _HIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       str(text))
+
+
+def _say(text: object = "", err: bool = False) -> None:
+    click.echo(visible(text), err=err)
+
+
 def _print_problems(problems: list[Problem], err: bool = True) -> None:
     for problem in problems:
-        click.echo(str(problem), err=err)
+        _say(problem, err=err)
 
 
 def _counts(problems: list[Problem]) -> str:
@@ -63,16 +80,19 @@ def _reporting_errors(command):
             return command(*args, **kwargs)
         except DataError as exc:
             problems = exc.problems
-            click.echo(f"错误：数据文件 {exc.source} 有 {count_errors(problems)} 处错误，未生成报告。", err=True)
+            _say(f"错误：数据文件 {exc.source} 有 {count_errors(problems)} 处错误，未生成报告。", err=True)
             _print_problems(problems)
             if all(p.rule[0] in "AB" for p in problems if p.is_error):
                 click.echo("提示：改正后重新生成；需要先印发征求意见稿时，可加 --draft 生成每页标有「草稿」的文档。",
                            err=True)
         except TemplateError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            _say(f"错误：{exc}", err=True)
             _print_problems(list(exc.problems))
         except ReportError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            _say(f"错误：{exc}", err=True)
+        except KeyboardInterrupt:
+            click.echo("已中断：没有写入未完成的文件。", err=True)
+            sys.exit(130)
         sys.exit(1)
     return wrapper
 
@@ -106,13 +126,16 @@ def main() -> None:
                    "Render despite errors, as a draft marked 「草稿」 on every page.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="多个文件时并行的进程数，默认为 CPU 核数。Parallel workers for several files (default: all cores).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
+              help="批量生成时每个文件的处理时限（秒），超时的文件记为失败。"
+                   "Time limit per file of a batch, in seconds.")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。Also write a PDF (needs LibreOffice).")
 @click.option("--html", is_flag=True, help="同时生成网页 <名称>.html。Also write a web page.")
 @click.option("--html-fragment", is_flag=True,
               help="同时生成可粘贴到网站编辑器的网页片段 <名称>.fragment.html。Also write an HTML fragment for a CMS.")
 @_reporting_errors
 def build(data: tuple[str, ...], output: str | None, template: str | None, previous: str | None, draft: bool,
-          jobs: int | None, pdf: bool, html: bool, html_fragment: bool) -> None:
+          jobs: int | None, timeout: float, pdf: bool, html: bool, html_fragment: bool) -> None:
     """检查数据并生成报告。Check DATA (.yaml/.yml/.json) and render it into a .docx report.
 
     先做与 `make-report check` 相同的检查：有错误则不生成（除非 --draft），警告照常打印。
@@ -126,48 +149,64 @@ def build(data: tuple[str, ...], output: str | None, template: str | None, previ
         report = api.load_report(data[0])
         target = api.resolve_output(data[0], output)
         written, findings = api.write_report(report, target, template, previous=previous, draft=draft,
-                                             html=html, html_fragment=html_fragment)
+                                             html=html, html_fragment=html_fragment, pdf=pdf)
         if draft:
-            click.echo(f"草稿：数据文件 {data[0]} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
+            _say(f"草稿：数据文件 {data[0]} 有 {_counts(findings)}，已生成草稿（每页页眉标有「草稿」）。", err=True)
         _print_problems(findings)
-        if pdf:
-            from .pdf import to_pdf
-            written += to_pdf([target])
         for path in written:
-            click.echo(str(path))
+            _say(path)
         return
     if previous:
         raise click.UsageError("--previous 只能用于单个数据文件。--previous needs a single data file.")
     _build_batch(data, Path(output) if output else api.DEFAULT_OUTPUT_DIR, template, draft, jobs,
-                 pdf=pdf, html=html, html_fragment=html_fragment)
+                 pdf=pdf, html=html, html_fragment=html_fragment, timeout=timeout)
 
 
 def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, draft: bool, jobs: int | None,
-                 pdf: bool = False, html: bool = False, html_fragment: bool = False) -> None:
+                 pdf: bool = False, html: bool = False, html_fragment: bool = False, timeout: float = 300) -> None:
     from . import batch
-    pairs = batch.find_data_files(data, out_dir)
+    extras = tuple(suffix for asked, suffix in ((html, ".html"), (html_fragment, ".fragment.html"), (pdf, ".pdf"))
+                   if asked)
+    pairs = batch.find_data_files(data, out_dir, extras)
     if not pairs:
         raise click.UsageError("没有找到数据文件（.yaml、.yml、.json）。No data files found.")
-    options = {"html": html, "html_fragment": html_fragment}
+    options = {"html": html, "html_fragment": html_fragment, "timeout": timeout}
     terminal = _progress_stream()
-    if terminal is not None:
-        with click.progressbar(length=len(pairs), label="生成报告", file=terminal, show_pos=True) as bar:
-            results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1), **options)
-    else:
-        results = batch.build_many(pairs, template, draft, jobs, **options)
+    try:
+        if terminal is not None:
+            with click.progressbar(length=len(pairs), label="生成报告", file=terminal, show_pos=True) as bar:
+                results = batch.build_many(pairs, template, draft, jobs, on_done=lambda _: bar.update(1), **options)
+        else:
+            results = batch.build_many(pairs, template, draft, jobs, **options)
+    except batch.Interrupted as stopped:
+        _report_interrupted(stopped)
     _print_results(results)
+    pdf_failures = []
     if pdf:
-        from .pdf import to_pdf
-        documents = [r.output for r in results if r.output is not None]
-        click.echo(f"PDF：{len(to_pdf(documents))} 个（LibreOffice）。")
+        from .pdf import pdfs_beside
+        made, pdf_failures = pdfs_beside([r.output for r in results if r.output is not None])
+        click.echo(f"PDF：{len(made)} 个（LibreOffice）" + (f"，{len(pdf_failures)} 个没有生成。" if pdf_failures else "。"))
     failed = [r for r in results if r.status == batch.ERRORS]
     for result in failed:
-        click.echo(f"\n{result.source}：", err=True)
+        click.echo("", err=True)
+        _say(f"{result.source}：", err=True)
         if result.message:
-            click.echo(f"错误：{result.message}", err=True)
+            _say(f"错误：{result.message}", err=True)
         _print_problems([p for p in result.problems if p.is_error])
-    if failed:
+    for message in pdf_failures:
+        _say(f"错误：{message}", err=True)
+    if failed or pdf_failures:
         sys.exit(1)
+
+
+def _report_interrupted(stopped) -> None:
+    """Ctrl-C during a batch: say what was finished and which files were written; exit 130."""
+    finished = stopped.finished
+    click.echo(f"已中断：已完成 {len(finished)} 个文件，未完成 {stopped.total - len(finished)} 个。", err=True)
+    for result in finished:
+        for path in ([result.output] if result.output else []) + list(result.extras):
+            _say(f"已生成：{path}", err=True)
+    sys.exit(130)
 
 
 def _progress_stream():
@@ -191,6 +230,7 @@ def _print_results(results) -> None:
         (str(r.source), r.agency or "—", r.summary,
          (str(r.output) + (f"（另有 {len(r.extras)} 个网页）" if r.extras else "")) if r.output else "—")
         for r in results]
+    rows = [tuple(visible(text) for text in row) for row in rows]
     widths = [max(_columns(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(_cell(text, width) for text, width in zip(row[:3], widths, strict=True)) + "  " + row[3])
@@ -212,10 +252,11 @@ def check(data: str, previous: str | None, output_format: str, strict: bool) -> 
     findings = api.check(data, previous)
     if output_format == "json":
         objects = [{"file": data, **p.as_dict()} for p in findings]
-        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+        text = json.dumps(objects, ensure_ascii=False, indent=2)  # lone surrogates as JSON escapes
+        click.echo(re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text))
     else:
         _print_problems(findings, err=False)
-        click.echo(f"{data}：{_counts(findings)}。" if findings else f"{data}：未发现问题。")
+        _say(f"{data}：{_counts(findings)}。" if findings else f"{data}：未发现问题。")
     failed = count_errors(findings) > 0 or (strict and findings)
     sys.exit(1 if failed else 0)
 
@@ -261,9 +302,9 @@ def template_check(template: str, fmt: str | None) -> None:
     _print_problems(list(info.problems), err=False)
     what = f"{info.format} 格式" if info.format else "格式无法判断"
     if info.errors:
-        click.echo(f"{template}（{what}）：{len(info.errors)} 处问题，不能使用。")
+        _say(f"{template}（{what}）：{len(info.errors)} 处问题，不能使用。")
         sys.exit(1)
-    click.echo(f"{template}（{what}）：可以使用。")
+    _say(f"{template}（{what}）：可以使用。")
 
 
 INIT_EPILOG = """\b
@@ -273,8 +314,11 @@ INIT_EPILOG = """\b
 """
 
 
-def _refuse_overwrite(target: Path, force: bool) -> None:
-    """`init`, `sum` and `extract` write data files people edit: never over one unasked."""
+def _refuse_overwrite(target: Path, force: bool, inputs: list[tuple[Path, str]]) -> None:
+    """`init`, `sum` and `extract` write data files people edit: never over one unasked, never
+    over one of their inputs, even when asked."""
+    require_suffix(target, (".yaml", ".yml"), "（写出的是 YAML 数据文件）")
+    refuse_overwriting([target], inputs)
     if target.exists() and not force:
         raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")
 
@@ -311,10 +355,10 @@ def init(year: int | None, agency: str | None, previous: str | None, output: str
     if not (agency or last):
         raise click.UsageError("请用 --agency 给出机关全称，或用 --from 给出上年的数据文件。Give --agency or --from.")
     target = Path(output or f"{year}.yaml")
-    _refuse_overwrite(target, force)
+    _refuse_overwrite(target, force, [(Path(previous), "上年数据文件")] if previous else [])
     api.write_atomic(target, new_data_file(year, agency, last, template, output_dir=target.parent).encode("utf-8"))
-    click.echo(str(target))
-    click.echo(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
+    _say(target)
+    _say(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
 
 
 @main.command()
@@ -359,11 +403,12 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
         _print_problems([p for p in summary.problems if p.is_error])
         sys.exit(1)
     target = Path(output or f"county-{summary.units[0].year}.yaml")
-    _refuse_overwrite(target, force)
+    units = [(u.source, "单位数据文件") for u in summary.units]  # a summary it skipped may be replaced
+    _refuse_overwrite(target, force, units + ([(Path(roster), "单位名单")] if roster else []))
     _print_problems(summary.problems)
     api.write_atomic(target, summary.text.encode("utf-8"))
-    click.echo(str(target))
-    click.echo(f"已汇总 {len(summary.units)} 个单位；写好正文后运行 make-report {target}", err=True)
+    _say(target)
+    _say(f"已汇总 {len(summary.units)} 个单位；写好正文后运行 make-report {target}", err=True)
 
 
 EXTRACT_EPILOG = """\b
@@ -393,12 +438,12 @@ def extract(report: str, output: str | None, agency: str | None, year: int | Non
     try:
         result = read_report(source, _checked_agency(agency), year)
     except DataError as exc:
-        click.echo(f"错误：无法读回 {source}：{'；'.join(p.message for p in exc.problems)}", err=True)
+        _say(f"错误：无法读回 {source}：{'；'.join(p.message for p in exc.problems)}", err=True)
         sys.exit(1)
     target = Path(output or source.with_suffix(".yaml").name)
-    _refuse_overwrite(target, force)
+    _refuse_overwrite(target, force, [(source, "读回的报告")])
     api.write_atomic(target, data_file_text(result, source).encode("utf-8"))
     _print_problems(result.problems)
-    click.echo(str(target))
-    click.echo(f"已读回 {source}：{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
+    _say(target)
+    _say(f"已读回 {source}：{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
                err=True)

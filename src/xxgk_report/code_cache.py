@@ -3,11 +3,19 @@ neither patches nor compiles a template it has compiled before.
 
 An entry is the marshalled code object Jinja compiled from one part of a template, named
 by a hash of the part's bytes and of everything that shapes the code (this package's, Jinja's
-and docxtpl's versions, Python's bytecode format), and led by the SHA-256 of its own bytes:
-a missing, stale, damaged or unreadable entry is simply compiled again (and rewritten); a
-cache folder that cannot be written is not used. The folder is
-`$XXGK_REPORT_CACHE`, else `$XDG_CACHE_HOME/xxgk-report`, else `~/.cache/xxgk-report`;
-`XXGK_REPORT_CACHE=off` turns the cache off.
+and docxtpl's versions, the sandbox's code version, Python's bytecode format), and led by the
+SHA-256 of its own bytes: a missing, stale, damaged or unreadable entry is simply compiled again
+(and rewritten).
+
+The cache holds code that is run: whoever can write it can run code as the user, outside the
+template sandbox. So it is private: the folder is created 0700, and it is used only when it
+is owned by the current user and nobody else may write it (POSIX; on Windows the folder is
+under the user's own profile); each entry is read only when owned by the current user and
+writable by nobody else, through a file descriptor opened without following a symbolic link.
+A folder that fails these tests is not used (templates are then compiled in each process).
+
+The folder is `$XXGK_REPORT_CACHE`, else `$XDG_CACHE_HOME/xxgk-report`, else
+`~/.cache/xxgk-report`; `XXGK_REPORT_CACHE=off` turns the cache off.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import stat
 import tempfile
 from pathlib import Path
 from types import CodeType
@@ -39,27 +48,51 @@ def _stamp(package: str) -> str:
     found = importlib.util.find_spec(package)
     if found is None or found.origin is None:
         return "?"
-    stat = os.stat(found.origin)
-    return f"{found.origin}:{stat.st_size}:{stat.st_mtime_ns}"
+    stat_ = os.stat(found.origin)
+    return f"{found.origin}:{stat_.st_size}:{stat_.st_mtime_ns}"
 
 
 _SALT = "\0".join((__version__, _stamp("jinja2"), _stamp("docxtpl"), importlib.util.MAGIC_NUMBER.hex())).encode()
 
 
-def _entry(blob: bytes) -> Optional[Path]:
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else (always true where there are no uids)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _usable_folder() -> Optional[Path]:
+    """The cache folder, created private if missing; None when it is off or not private."""
     where = folder()
-    return where / (hashlib.sha256(_SALT + blob).hexdigest() + ".code") if where else None
-
-
-def load(blob: bytes) -> Optional[CodeType]:
-    """The compiled code of a template part, if the cache has it."""
-    path = _entry(blob)
-    if path is None:
+    if where is None:
         return None
     try:
-        stored = path.read_bytes()
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(where)
     except OSError:
         return None
+    return where if stat.S_ISDIR(info.st_mode) and _private(info) else None
+
+
+def _name(blob: bytes, salt: str) -> str:
+    return hashlib.sha256(_SALT + salt.encode() + b"\0" + blob).hexdigest() + ".code"
+
+
+def load(blob: bytes, salt: str = "") -> Optional[CodeType]:
+    """The compiled code of a template part, if the cache has it (and it is private)."""
+    where = _usable_folder()
+    if where is None:
+        return None
+    try:
+        fd = os.open(where / _name(blob, salt), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _private(info):
+            return None
+        stored = handle.read()
     digest, payload = stored[:32], stored[32:]
     if hashlib.sha256(payload).digest() != digest:  # damaged or partly written: compile again
         return None
@@ -70,20 +103,19 @@ def load(blob: bytes) -> Optional[CodeType]:
     return code if isinstance(code, CodeType) else None
 
 
-def store(blob: bytes, code: CodeType) -> None:
+def store(blob: bytes, code: CodeType, salt: str = "") -> None:
     """Keep the compiled code of a template part (silently not, when it cannot be written)."""
-    path = _entry(blob)
-    if path is None:
+    where = _usable_folder()
+    if where is None:
         return
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=where, suffix=".tmp")  # created 0600
     except OSError:
         return
     try:
         payload = marshal.dumps(code)
         with os.fdopen(fd, "wb") as handle:
             handle.write(hashlib.sha256(payload).digest() + payload)
-        os.replace(temp, path)
+        os.replace(temp, where / _name(blob, salt))
     except OSError:
         Path(temp).unlink(missing_ok=True)

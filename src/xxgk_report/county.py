@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded, localcontext
 from pathlib import Path
 from typing import Any, Optional
 
@@ -22,8 +23,16 @@ from . import spec
 from .checks import check_report
 from .datafile import Tables, write_data_file, zero_tables
 from .errors import ERROR, WARNING, DataError, Problem, ReportError
+from .files import MAX_ROSTER_FILE, read_bounded
 from .model import Report, load_report
 from .rules import RULES
+
+
+def name_key(name: str) -> str:
+    """An agency's name as names are compared: NFKC (（） and () alike, full-width letters
+    folded), without whitespace and invisible characters (zero-width spaces, BOM)."""
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
 
 
 @dataclass
@@ -44,10 +53,7 @@ def _problem(message: str, severity: str = ERROR, where: str = "") -> Problem:
 def read_roster(path: Path) -> list[str]:
     """Unit names, one per line (UTF-8, or GBK as saved by Excel/Notepad on a Chinese Windows);
     blank lines and lines starting with # are skipped."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"无法读取单位名单 {path}（{exc.strerror}）") from None
+    raw = read_bounded(path, MAX_ROSTER_FILE, "单位名单")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -104,18 +110,19 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
             f"{u.source}（{u.format}）" for u in units if u.format != formats[-1]) + f" 与其他单位（{formats[-1]}）不同"))
     seen: dict[str, Report] = {}
     for unit in units:
-        if unit.agency in seen:
-            problems.append(_problem(f"“{unit.agency}”出现两次（{seen[unit.agency].source}、{unit.source}），"
-                                     f"会重复计算"))
-        seen.setdefault(unit.agency, unit)
+        twin = seen.get(name_key(unit.agency))
+        if twin is not None:
+            same = "" if twin.agency == unit.agency else f"（“{twin.agency}”与“{unit.agency}”只有空格、括号或看不见的字符不同）"
+            problems.append(_problem(f"“{unit.agency}”出现两次（{twin.source}、{unit.source}）{same}，会重复计算"))
+        seen.setdefault(name_key(unit.agency), unit)
     for unit in units:
         errors = [p for p in check_report(unit) if p.is_error]
         for error in errors:
             problems.append(_problem(f"“{unit.agency}”的数据有错误，合计也会错：{error}", where=str(unit.source)))
     if roster is not None:
-        names = set(roster)
-        missing = [name for name in roster if name not in seen]
-        extra = [u for u in units if u.agency not in names]
+        names = {name_key(name) for name in roster}
+        missing = [name for name in roster if name_key(name) not in seen]
+        extra = [u for u in units if name_key(u.agency) not in names]
         if missing:
             problems.append(_problem(f"名单中 {len(missing)} 个单位没有数据文件：{'、'.join(missing)}", WARNING))
         if extra:
@@ -191,16 +198,23 @@ def _suggest(name: str, candidates: list[str]) -> str:
 _AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(\D*)\s*$")
 
 
+#: Decimal sums are exact: the context's precision covers any amount the model accepts
+#: (13 + 12 digits) summed over any number of units, and any 采购总金额 written as text.
+_EXACT = Context(prec=50_000, traps=[Inexact, Rounded, InvalidOperation])
+
+
 def _add(values: list[Any], kind: str) -> Any:
     if kind != spec.TEXT:
-        return sum(values, Decimal(0) if kind == spec.DECIMAL else 0)
+        with localcontext(_EXACT):
+            return sum(values, Decimal(0) if kind == spec.DECIMAL else 0)
     # 2019 采购总金额 is text: add it up when every unit wrote a number with the same unit
     parsed = [_AMOUNT.match(str(v)) for v in values if str(v) not in ("", "0")]
     units = {m.group(2) for m in parsed if m}
     if all(parsed) and len(units) <= 1:
         try:
-            total = sum((Decimal(m.group(1)) for m in parsed), Decimal(0))
-        except InvalidOperation:
+            with localcontext(_EXACT):
+                total = sum((Decimal(m.group(1)) for m in parsed), Decimal(0))
+        except (InvalidOperation, Inexact, Rounded):
             return ""
         return f"{format(total, 'f')}{units.pop() if units else ''}"
     return ""

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
 
 from . import spec
-from .model import Report
+from .model import AMOUNT_PATTERN, Report
 from .variants import DEFAULT_FOR_FORMAT, is_path
+from .yamltext import comment, scalar
 
 # ---------------------------------------------------------------------------
 # JSON Schema
@@ -30,7 +29,7 @@ _COUNT = {"type": "integer", "minimum": 0, "maximum": 10**12 - 1}
 _KINDS = {
     spec.COUNT: _COUNT,
     spec.SIGNED: {"type": "integer", "minimum": -(10**12 - 1), "maximum": 10**12 - 1},
-    spec.DECIMAL: {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]},
+    spec.DECIMAL: {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$"}]},
     spec.TEXT: {"type": ["string", "number"]},
 }
 _TEXT = {"type": "string"}
@@ -145,15 +144,6 @@ def json_schema_text() -> str:
 SCHEMA_FILE = "xxgk-report.schema.json"
 
 
-def _scalar(text: str) -> str:
-    """A string as YAML: plain when it reads back as itself, else double-quoted."""
-    try:
-        plain = yaml.safe_load(text) == text and text.strip() == text and text != ""
-    except yaml.YAMLError:
-        plain = False
-    return text if plain and not any(c in text for c in "#:{}[],&*!|>'\"%@`") else json.dumps(text, ensure_ascii=False)
-
-
 def _flow(row: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{key}: {value}" for key, value in row.items()) + "}"
 
@@ -248,18 +238,18 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
     """A data file as commented YAML text: the given table numbers, the narrative to write."""
     labels = spec.TOP_LEVEL_LABELS
     out = [
-        _comment(f"# {agency}{year}年{spec.REPORT_NAME}的数据文件（{made_by} 生成）。"),
+        comment(f"# {agency}{year}年{spec.REPORT_NAME}的数据文件（{made_by} 生成）。"),
         "# 填写各部分正文和表格数字（未填的表格为 0），然后运行：make-report 本文件。",
         f"# 编辑器补全与校验：make-report schema > {SCHEMA_FILE}，再去掉下一行开头的 “# ”。",
         f"# # yaml-language-server: $schema={SCHEMA_FILE}",
-        *(_comment(f"# {line}") for line in header),
+        *(comment(f"# {line}") for line in header),
         "",
         f"year: {year}  # {labels['year']}",
-        f"agency: {_scalar(agency)}  # {labels['agency']}",
+        f"agency: {scalar(agency)}  # {labels['agency']}",
         f"format: {fmt.year}  # {labels['format']}：{fmt.notice}",
-        (f"template: {_scalar(template)}  # {labels['template']}" if template else
+        (f"template: {scalar(template)}  # {labels['template']}" if template else
          f"# template: default  # {labels['template']}（make-report templates 列出可用的模板）"),
-        f"# title: {_scalar(agency + str(year) + '年' + spec.REPORT_NAME)}  # {labels['title']}（不写时即为此）",
+        f"# title: {scalar(agency + str(year) + '年' + spec.REPORT_NAME)}  # {labels['title']}（不写时即为此）",
         f"# date: {year + 1}-01-20  # {labels['date']}（落款）：填写后报告末尾有机关名称和日期",
         "",
         f"preamble:  # {labels['preamble']}（一、之前）",
@@ -278,20 +268,15 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
         out.append(f"  {group.key}: {_flow(tables.reviews[group.key])}  # {' / '.join(group.labels)}"
                    f"（{spec.REVIEW_PARTS_LABEL}；总计自动计算）")
     out += ["", f"problems:  # {labels['problems']}：存在的主要问题、改进措施，以及上年问题的整改情况", '  - ""']
-    out += [_comment(f"  # {line}") for line in problems_reminder]
+    out += [comment(f"  # {line}") for line in problems_reminder]
     out += ["", f"other_matters:  # {labels['other_matters']}",
             "  - 本年度未收取信息处理费。  # 如收取了信息处理费，改为：本年度收取信息处理费 N 元。", ""]
     return "\n".join(out)
 
 
-def _comment(line: str) -> str:
-    """A comment line stays one line, whatever a name or a path holds."""
-    return re.sub(r"[\r\n\x0b\x0c\x85\u2028\u2029]+", " ", line)
-
-
 def _value(value: Any) -> str:
     if isinstance(value, str):
-        return _scalar(value)
+        return scalar(value)
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
@@ -304,7 +289,7 @@ def _proactive_lines(fmt: spec.FormatSpec, tables: Tables) -> list[str]:
             value = tables.proactive[key]
             written = _value(value) if not isinstance(value, dict) else \
                 "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
-            lines.append(f"  {key}: {written}  # {block.title} {label} {names}" + (f"；{note}" if note else ""))
+            lines.append(f"  {key}: {written}  " + comment(f"# {block.title} {label} {names}" + (f"；{note}" if note else "")))
     return lines
 
 
@@ -322,6 +307,6 @@ def _application_lines(fmt: spec.FormatSpec, tables: Tables) -> list[str]:
             group = None
         indent = "    " if len(row.path) == 2 else "  "
         note = tables.notes.get(("applications",) + row.path)
-        lines.append(f"{indent}{row.path[-1]}: {_flow(tables.applications[row.path])}  # {row.labels[-1]}"
-                     + (f"（{note}）" if note else ""))
+        lines.append(f"{indent}{row.path[-1]}: {_flow(tables.applications[row.path])}  "
+                     + comment(f"# {row.labels[-1]}" + (f"（{note}）" if note else "")))
     return lines

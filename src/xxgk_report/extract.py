@@ -18,7 +18,6 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,8 +28,10 @@ from lxml import etree
 
 from . import spec
 from .errors import DataError, Problem
-from .ooxml import table_cells
+from .files import MAX_TEXT_FILE, InputError, read_bounded, read_zip
+from .ooxml import UnsafeXML, parse_xml, table_cells
 from .rules import RULES
+from .yamltext import comment
 
 SUFFIXES = (".docx", ".html", ".htm", ".txt")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -63,19 +64,29 @@ class Table:
     rows: tuple[tuple[str, ...], ...]  # the text of each cell that starts in the row
 
 
+def _unreadable(path: Path, message: str) -> DataError:
+    return DataError(str(path), [RULES["D1"].problem("", (), message)])
+
+
 def _docx_blocks(path: Path) -> list[Any]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            root = etree.fromstring(archive.read("word/document.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取 Word 文档（{exc}）")]) from None
+        part = read_zip(path, "Word 文档", names=lambda name: name == "word/document.xml").get("word/document.xml")
+        if part is None:
+            raise _unreadable(path, "无法读取 Word 文档（其中没有 word/document.xml）")
+        root = parse_xml(part)
+    except InputError as exc:
+        raise _unreadable(path, str(exc)) from None
+    except UnsafeXML:
+        raise _unreadable(path, "无法读取 Word 文档（word/document.xml 中有 DOCTYPE 声明，Word 文档不会有）") from None
+    except etree.XMLSyntaxError as exc:
+        raise _unreadable(path, f"无法读取 Word 文档（XML 不合法：{exc}）") from None
     blocks: list[Any] = []
     body = root.find(f"{_W}body")
     if body is None:
         raise DataError(str(path), [RULES["D1"].problem("", (), "Word 文档没有正文（word/document.xml 中没有 w:body）")])
     for child in body:
         if child.tag == f"{_W}p":
-            blocks.append(Para(_docx_text(child), lead=_docx_lead(child)))
+            blocks.append(Para(_docx_text(child, "\n"), lead=_docx_lead(child)))
         elif child.tag == f"{_W}tbl":
             _, cells = table_cells(child)  # a merged cell once, in the row where it starts
             rows: list[list[str]] = [[] for _ in range(len(child.findall(f"{_W}tr")))]
@@ -102,10 +113,11 @@ def _docx_lead(p) -> str:
     return "".join(_docx_text(r) for r in lead)
 
 
-def _docx_text(node) -> str:
+def _docx_text(node, line_break: str = " ") -> str:
     parts = []
     for element in node.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
-        parts.append(element.text or "" if element.tag == f"{_W}t" else " ")
+        text = element.text or "" if element.tag == f"{_W}t" else " "
+        parts.append(line_break if element.tag == f"{_W}br" else text)
     return "".join(parts)
 
 
@@ -116,10 +128,13 @@ _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", 
 def _html_blocks(path: Path) -> list[Any]:
     import lxml.html
     try:
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(path.read_bytes()))  # XHTML: lxml wants no declaration
+        raw = read_bounded(path, MAX_TEXT_FILE, "网页")
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(raw))  # XHTML: lxml wants no declaration
         document = lxml.html.fromstring(text)
-    except (OSError, ValueError, etree.ParserError) as exc:
-        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取网页（{exc}）")]) from None
+    except InputError as exc:
+        raise _unreadable(path, str(exc)) from None
+    except (ValueError, etree.ParserError) as exc:
+        raise _unreadable(path, f"无法读取网页（{exc}）") from None
     for junk in document.xpath("//script|//style|//head|//noscript"):
         junk.drop_tree()
     blocks: list[Any] = []
@@ -191,9 +206,9 @@ def _html_table(table) -> Table:
 
 def _text_blocks(path: Path) -> list[Any]:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(str(path), [RULES["D1"].problem("", (), f"无法读取文本文件（{exc.strerror}）")]) from None
+        raw = read_bounded(path, MAX_TEXT_FILE, "文本文件")
+    except InputError as exc:
+        raise _unreadable(path, str(exc)) from None
     text = _decode(raw)
     return [Para(line, line=True) for line in text.splitlines()]
 
@@ -441,7 +456,7 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     data["format"] = fmt.year
     expected_title = f"{data['agency']}{data['year']}年{spec.REPORT_NAME}"
     if title and title != expected_title:
-        data["title"] = "".join(p.text.strip() for p in title_blocks)
+        data["title"] = "".join(line.strip() for p in title_blocks for line in p.text.split("\n"))
     data["preamble"] = _narrative(preamble)
     data["overview"] = _narrative(sections.get("overview", []))
     for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
@@ -597,7 +612,7 @@ def _paragraph_texts(blocks: list[Any]) -> list[tuple[str, str]]:
     for block in blocks:
         if not isinstance(block, Para):
             continue
-        text = block.text.strip()
+        text = block.text.replace("\n", " ").strip()  # a line break inside a paragraph
         if not text or _PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)):
             continue
         starts_new = bool(_HEADING_PREFIX.match(key(text)))
@@ -744,9 +759,9 @@ _Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
 
 def data_file_text(result: Extracted, source: Path) -> str:
     """The extracted data as a YAML data file, headed by what could not be mapped."""
-    header = [f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。"]
+    header = [comment(f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。")]
     if result.problems:
         header.append(f"# 读回时有 {len(result.problems)} 处需要核对：")
-        header += [f"#   {problem}" for problem in result.problems]
+        header += [comment(f"#   {problem}") for problem in result.problems]
     body = yaml.dump(result.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)
     return "\n".join(header) + "\n\n" + body

@@ -12,13 +12,14 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 from . import spec
 from .errors import DataError, Problem
-from .reader import read_data
+from .formatting import chinese_number
+from .reader import HugeNumber, NumberText, read_data
 from .rules import RULES
 
 # ---------------------------------------------------------------------------
@@ -129,18 +130,27 @@ def _narrative_label(path: tuple) -> str:
 
 
 def _describe(value: Any) -> str:
-    """How a wrong value is shown in a message: as the user wrote it."""
+    """How a wrong value is shown in a message: as the user wrote it, never a Python repr."""
     if value is None:
         return "空值"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, NumberText):
+        return f"“{value}”（这种写法不能作为数字读取）"
+    if isinstance(value, HugeNumber):
+        return f"一个 {value.digits} 位的数字"
     if isinstance(value, str):
-        return f"文字 “{value}”"
-    if isinstance(value, (list, tuple)):
-        return "列表"
-    if isinstance(value, dict):
-        return "映射（键值对）"
-    return str(value)
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"文字 “{shown}”"
+    if isinstance(value, (int, Decimal)):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"日期 {value.isoformat()}"
+    for kinds, name in ((dict, "映射（键值对）"), ((list, tuple), "列表"), ((set, frozenset), "集合（!!set）"),
+                        ((bytes, bytearray), "二进制数据（!!binary）"), (float, "数字")):
+        if isinstance(value, kinds):
+            return name if kinds is not float else f"数字 {value!r}"
+    return "无法识别的值"
 
 
 def _mapping(value: Any, path: tuple, allowed: dict[str, Any] | tuple[str, ...],
@@ -152,8 +162,10 @@ def _mapping(value: Any, path: tuple, allowed: dict[str, Any] | tuple[str, ...],
         c.add(path, f"应为映射（键: 值），实际为{_describe(value)}")
         return {}
     for key in value:
-        if key not in allowed:
-            c.add(path + (str(key),), _unknown_key_message(key, allowed))
+        if not isinstance(key, str):
+            c.add(path, f"键应为文字，实际为{_describe(key)}（如 ~ 或数字）；可用的键：{'、'.join(allowed)}")
+        elif key not in allowed:
+            c.add(path + (key,), _unknown_key_message(key, allowed))
     return value
 
 
@@ -171,7 +183,7 @@ def _count(value: Any, path: tuple, c: _Collector) -> int:
     """Return a non-negative integer count, or report it and return 0."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and value > MAX_COUNT:
+    if isinstance(value, HugeNumber) or (isinstance(value, int) and not isinstance(value, bool) and value > MAX_COUNT):
         c.add(path, "数字过大：计数最多 12 位，请核对", "V1")
     else:
         c.add(path, f"应为非负整数，实际为 {_describe(value)}", "V1")
@@ -189,6 +201,12 @@ def _signed(value: Any, path: tuple, c: _Collector) -> int:
     return 0
 
 
+#: How an amount in 万元 is written, in a data file and in its JSON Schema alike: digits, and
+#: a fraction after a point; as a number, or as text to keep trailing zeros ("12.50").
+AMOUNT_PATTERN = r"[0-9]+(\.[0-9]+)?"
+_AMOUNT = re.compile(AMOUNT_PATTERN)
+
+
 def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
     """Return a non-negative decimal amount (万元), keeping the digits as written."""
     number: Optional[Decimal] = None
@@ -198,14 +216,11 @@ def _amount(value: Any, path: tuple, c: _Collector) -> Decimal:
         number = value
     elif isinstance(value, float):  # from a caller's dict: its shortest repr is what was meant
         number = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            number = None
+    elif isinstance(value, str) and not isinstance(value, NumberText) and _AMOUNT.fullmatch(value):
+        number = Decimal(value)
     if number is None or not number.is_finite() or number < 0 or number.adjusted() > 12 or number.as_tuple().exponent < -12:
-        c.add(path, f"应为非负数（单位：万元，可带小数，整数部分最多 13 位、小数最多 12 位），"
-              f"实际为 {_describe(value)}", "V2")
+        c.add(path, f"应为非负数，只写数字和小数点（单位：万元，如 12.5 或 \"12.50\"；整数部分最多 13 位、"
+              f"小数最多 12 位），实际为 {_describe(value)}", "V2")
         return Decimal(0)
     return number.copy_abs()  # -0 prints as 0
 
@@ -335,18 +350,15 @@ def _value(kind: str, value: Any, path: tuple, c: _Collector) -> Any:
 
 # --- narrative --------------------------------------------------------------
 
-#: Characters that XML 1.0 forbids in a document.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Characters removed from text (with a T2 warning): those XML 1.0 forbids, and the other
+#: control characters (DEL, C1), which nobody can see in a report.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 #: A title that starts with its own list number: （一） 一、 1. 1、 （1） (1)
-_LIST_NUMBER = re.compile(r"^\s*([(（]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．](?!\d))")
-_CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """Return the Chinese numeral for 1–99: 一, 十, 十一, 二十三."""
-    tens, units = divmod(n, 10)
-    text = ("" if tens == 1 else _CHINESE_NUMERALS[tens - 1]) + "十" if tens else ""
-    return text + (_CHINESE_NUMERALS[units - 1] if units else "")
+_LIST_NUMBER = re.compile(r"^\s*([(（]\s*[一二三四五六七八九十百\d]+\s*[)）]|[一二三四五六七八九十百]+\s*[、.．]|\d+\s*[、.．](?!\d))")
+#: The longest text a field may hold, in characters: a paragraph of a real report is a few
+#: thousand at most; a title or a name is one line.
+MAX_PARAGRAPH = 20_000
+MAX_LINE = 300
 
 
 #: Chinese characters and full-width punctuation, between which no space is ever printed.
@@ -368,16 +380,19 @@ def _join_lines(text: str) -> str:
     return _SPACE_BETWEEN_CJK.sub("", joined.replace("\t", " "))
 
 
-def _text(value: Any, path: tuple, c: _Collector, required: bool = False) -> str:
-    """Return printable text: lines joined, XML-forbidden characters removed (with a warning)."""
+def _text(value: Any, path: tuple, c: _Collector, required: bool = False, limit: int = MAX_PARAGRAPH) -> str:
+    """Return printable text: lines joined, control characters removed (with a warning)."""
     if value is not None and not isinstance(value, str):
         c.add(path, f"应为文字，实际为 {_describe(value)}")
         return ""
-    found = sorted(set(_XML_FORBIDDEN.findall(value or "")))
+    if value is not None and len(value) > limit:
+        c.add(path, f"文字过长：{len(value)} 个字符，最多 {limit} 个；请检查是否粘贴了整篇文档或重复的内容")
+        value = value[:limit]
+    found = sorted(set(_CONTROL.findall(value or "")))
     if found:
         codes = "、".join(f"U+{ord(ch):04X}" for ch in found)
-        c.add(path, f"已删除 XML 不允许的控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", "T2")
-        value = _XML_FORBIDDEN.sub("", value)
+        c.add(path, f"已删除控制字符 {codes}（常见于从 Word/Excel 粘贴的文字）", "T2")
+        value = _CONTROL.sub("", value)
     text = _join_lines(value or "")
     if required and not text:
         c.add(path, "不能为空")
@@ -385,7 +400,7 @@ def _text(value: Any, path: tuple, c: _Collector, required: bool = False) -> str
 
 
 def _title(value: Any, path: tuple, c: _Collector) -> str:
-    title = _text(value, path, c, required=True)
+    title = _text(value, path, c, required=True, limit=MAX_LINE)
     if _LIST_NUMBER.match(title):
         c.add(path, f"标题 “{title}” 不应自带序号：（一）（二）等序号由工具按顺序自动生成，请删去")
     return title
@@ -475,7 +490,7 @@ def _agency(value: Any, c: _Collector) -> str:
     if value is None:
         c.add(("agency",), "缺少机关全称，例如 agency: 某某县某某镇人民政府")
         return ""
-    return _text(value, ("agency",), c, required=True)
+    return _text(value, ("agency",), c, required=True, limit=MAX_LINE)
 
 
 def _date(value: Any, c: _Collector) -> Optional[dt.date]:
@@ -502,8 +517,8 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     fmt_year = c.format = _format(data.get("format"), year, c)
     fmt = spec.FORMATS[fmt_year]
     agency = _agency(data.get("agency"), c)
-    template = _text(data["template"], ("template",), c, required=True) if "template" in data else None
-    title = _text(data.get("title"), ("title",), c) or f"{agency}{year}年{spec.REPORT_NAME}"
+    template = _text(data["template"], ("template",), c, required=True, limit=MAX_LINE) if "template" in data else None
+    title = _text(data.get("title"), ("title",), c, limit=MAX_LINE) or f"{agency}{year}年{spec.REPORT_NAME}"
     date = _date(data.get("date"), c)
     narrative = _narrative(data, c)
     if "format" not in data:

@@ -319,12 +319,69 @@ def table_cells(tbl) -> tuple[int, list[TableCell]]:
     return len(tbl.findall(f"{w}tblGrid/{w}gridCol")), cells
 
 
+class UnsafeXML(ValueError):
+    """An XML part declares a DOCTYPE (entities, external DTDs): never needed in a .docx."""
+
+
+#: The one parser of every XML part: strict (broken XML is an error, never repaired), no
+#: entities resolved, no DTD loaded, nothing fetched from the network.
+_PARSER = etree.XMLParser(recover=False, resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+
+
+def parse_xml(blob: bytes):
+    """The root element of an XML part; etree.XMLSyntaxError when it is not well-formed,
+    UnsafeXML when it declares a DOCTYPE."""
+    root = etree.fromstring(blob, _PARSER)
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise UnsafeXML("DOCTYPE")
+    return root
+
+
 def xml_text(blob: bytes) -> str:
     """An XML part as text, whatever encoding it declares (Word writes UTF-8; UTF-16 is legal)."""
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError:
-        return etree.tostring(etree.fromstring(blob), encoding="unicode")
+        return etree.tostring(parse_xml(blob), encoding="unicode")
+
+
+def paragraph_texts(root) -> list[str]:
+    """The text of every w:p under `root` (its w:t, joined), in document order."""
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p"))]
+
+
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def external_targets(rels) -> list[str]:
+    """The targets of a .rels part's relationships that point outside the package
+    (TargetMode="External": a remote template, a linked image, a hyperlink)."""
+    return [r.get("Target", "") for r in rels.iter(_RELATIONSHIPS) if r.get("TargetMode") == "External"]
+
+
+def field_instructions(root) -> list[str]:
+    """The instruction of every field under `root`: simple fields (w:fldSimple/@w:instr) and
+    complex ones (the w:instrText between a w:fldChar begin and its separate or end; nested
+    fields each on their own)."""
+    found = [f.get(qn("w:instr"), "") for f in root.iter(qn("w:fldSimple"))]
+    stack: list[Optional[list[str]]] = []  # per open field: its instruction, None once in its result
+    for node in root.iter(qn("w:fldChar"), qn("w:instrText")):
+        kind = node.get(qn("w:fldCharType"))
+        if kind == "begin":
+            stack.append([])
+        elif node.tag == qn("w:instrText"):
+            if stack and stack[-1] is not None:
+                stack[-1].append(node.text or "")
+        elif kind == "separate" and stack and stack[-1] is not None:
+            found.append("".join(stack[-1]))
+            stack[-1] = None
+        elif kind == "end" and stack:
+            top = stack.pop()
+            if top is not None:
+                found.append("".join(top))
+    found += ["".join(top) for top in stack if top is not None]  # a field never closed
+    return found
 
 
 def zip_parts(parts: dict[str, bytes]) -> bytes:

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import OutputError
+from .outputs import Staged
 
 INSTALL_HINT = ("需要 LibreOffice 才能生成 PDF：Debian/Ubuntu 上运行 "
                 "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gkai00mp；"
@@ -36,15 +37,17 @@ def fonts_conf() -> Path:
     return Path(str(resources.files("xxgk_report").joinpath("fonts.conf")))
 
 
-def to_pdf(documents: list[Path]) -> list[Path]:
-    """Write <name>.pdf beside each .docx, in one LibreOffice run; return the PDF paths."""
-    if not documents:
-        return []
+def convert(pairs: list[tuple[Path, Path]]) -> dict[int, str]:
+    """Convert each (.docx, .pdf target) pair in one LibreOffice run, moving each PDF onto its
+    target; return why, by the pair's index, for the pairs that got no PDF (their targets are
+    left untouched). OutputError when LibreOffice cannot run at all."""
+    if not pairs:
+        return {}
     command = soffice()
     with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
         work = Path(tmp)
         inputs = []
-        for i, document in enumerate(documents):  # unique names: two folders may hold a.docx each
+        for i, (document, _) in enumerate(pairs):  # unique names: two folders may hold a.docx each
             link = work / f"{i:05d}.docx"
             shutil.copyfile(document, link)
             inputs.append(str(link))
@@ -55,22 +58,38 @@ def to_pdf(documents: list[Path]) -> list[Path]:
                 "--convert-to", "pdf", "--outdir", str(work / "pdf"), *inputs]
         try:
             done = subprocess.run(args, env=env, capture_output=True, text=True,
-                                  timeout=120 + 5 * len(documents))
+                                  timeout=120 + 5 * len(pairs))
         except subprocess.TimeoutExpired:
-            raise OutputError("LibreOffice 转换 PDF 超时") from None
+            return {i: "LibreOffice 转换 PDF 超时" for i in range(len(pairs))}
         except OSError as exc:
             raise OutputError(f"无法运行 LibreOffice（{exc}）；{INSTALL_HINT}") from None
-        results = []
-        missing = []
-        for i, document in enumerate(documents):
+        detail = ((done.stderr or done.stdout).strip().splitlines()[-1:] or ["LibreOffice 没有生成 PDF"])[0]
+        failed = {}
+        for i, (_, target) in enumerate(pairs):
             made = work / "pdf" / f"{i:05d}.pdf"
-            target = document.with_suffix(".pdf")
-            if made.is_file():
-                shutil.move(str(made), target)
-                results.append(target)
-            else:
-                missing.append(str(document))
-        if missing:
-            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
-            raise OutputError(f"LibreOffice 没有生成这些文件的 PDF：{'、'.join(missing)}（{detail[0]}）")
-    return results
+            if not made.is_file():
+                failed[i] = detail
+                continue
+            try:
+                with Staged() as out:  # onto the target whole, or not at all (a full disk)
+                    shutil.copyfile(made, out.reserve(target))
+                    out.commit()
+            except (OSError, OutputError) as exc:
+                failed[i] = str(exc) if isinstance(exc, OutputError) else f"无法写入 {target}：{exc.strerror}"
+    return failed
+
+
+def pdfs_beside(documents: list[Path]) -> tuple[list[Path], list[str]]:
+    """A PDF beside each .docx (one LibreOffice run): the PDFs written, and for each that could
+    not be, a message; a stale PDF it could not refresh is removed, and the message says so."""
+    pairs = [(document, document.with_suffix(".pdf")) for document in documents]
+    failed = convert(pairs)
+    messages = []
+    for i, reason in sorted(failed.items()):
+        target = pairs[i][1]
+        removed = ""
+        if target.exists():
+            target.unlink(missing_ok=True)
+            removed = f"；已删除以前生成的 {target}，以免与新的 .docx 不一致"
+        messages.append(f"{pairs[i][0]} 没有生成 PDF（{reason}）{removed}")
+    return [target for i, (_, target) in enumerate(pairs) if i not in failed], messages

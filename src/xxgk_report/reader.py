@@ -1,52 +1,79 @@
 """Reading a data file: YAML (PyYAML's safe loader, stricter) or JSON, into plain Python data.
 
-Floats are read as `Decimal`, so that an amount keeps the digits it was written with
-(12.50 stays 12.50). Any file that cannot be read raises `DataError` with the line number
-where there is one; never a traceback.
+Numbers are read as they are written, so that one rule holds for the data file and its JSON
+Schema: an integer is decimal digits (`010`, `0x1F`, `1:30`, `1_000` stay text); a number with
+a fraction is a `Decimal` keeping its digits (12.50 stays 12.50) when written plainly, and is
+kept as written (`NumberText`, for the model to refuse) in any other notation (`1e3`, `.5`,
+`.inf`); an integer too long to be a count is a `HugeNumber`.
+
+Bounds: the file is read by `files.read_bounded` (a FIFO or a device is refused, at most
+`MAX_DATA_FILE` bytes), and a YAML file whose aliases would expand beyond `MAX_EXPANDED`
+(nodes plus characters) or refer to themselves is refused before it is built. Control
+characters that YAML forbids are read (and later removed by the model with a T2 warning
+naming the field) instead of failing the whole file. Any file that cannot be read raises
+`DataError` with the line number where there is one; never a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import DataError, Problem
+from .files import MAX_DATA_FILE, InputError, read_bounded
 
 SUFFIXES = (".yaml", ".yml", ".json")
+#: nodes plus characters a YAML file may expand to through its aliases (`&a`, `*a`)
+MAX_EXPANDED = 2 * MAX_DATA_FILE
+#: integers longer than this are kept as `HugeNumber` (Python refuses 4300 digits and more)
+MAX_DIGITS = 100
+
+
+class NumberText(str):
+    """A number written in a notation the data file does not take (`1e3`, `.5`, `.inf`):
+    kept as written, for the model to name in its message."""
+
+
+@dataclass(frozen=True)
+class HugeNumber:
+    """An integer with more digits than any count can have."""
+
+    digits: int
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
-    """PyYAML's safe loader, reading floats as Decimal, integers only in decimal, dates
-    checked, and duplicate keys refused."""
+    """PyYAML's safe loader, reading numbers as written (see the module), dates checked, and
+    duplicate keys refused."""
 
 
 def _node_error(node: yaml.Node, message: str) -> yaml.constructor.ConstructorError:
     return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
 
 
-def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
+_PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+
+
+def _number(text: str) -> Any:
+    """A number as written: int, Decimal, or the text itself (NumberText, HugeNumber)."""
+    digits = text.lstrip("+-")
+    if _PLAIN_INT.fullmatch(text) and (len(digits) == 1 or digits[0] != "0"):
+        return HugeNumber(len(digits)) if len(digits) > MAX_DIGITS else int(text)
+    if _PLAIN_DECIMAL.fullmatch(text) and len(text) <= MAX_DIGITS:
         return Decimal(text)
-    except InvalidOperation:  # .inf, .nan spelt the YAML way
-        return loader.construct_yaml_float(node)
+    return NumberText(text)
 
 
-_DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
-
-
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    """Integers in decimal only: YAML 1.1's 010 (octal), 0x1F and 1:30 stay text, so that
-    they are reported rather than read as 8, 31 and 90."""
-    text = loader.construct_scalar(node)
-    if not _DECIMAL_INT.fullmatch(text) or (len(text.lstrip("+-")) > 1 and text.lstrip("+-")[0] == "0"):
-        return text
-    return int(text.replace("_", ""))
+def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """YAML 1.1 ints and floats, read as written: 010 (octal), 0x1F, 1:30, 1_000, 1e3 are
+    kept as text, so that they are reported rather than read as 8, 31, 90, 1000, 1000."""
+    return _number(loader.construct_scalar(node))
 
 
 def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> Any:
@@ -71,8 +98,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
     return loader.construct_mapping(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
@@ -86,30 +113,109 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict:
     return result
 
 
+def _unreadable(source: str, message: str) -> DataError:
+    return DataError(source, [Problem("", (), message)])
+
+
 def read_data(path: Path) -> Any:
-    """Return the parsed content of a .yaml/.yml/.json file (floats as Decimal)."""
+    """Return the parsed content of a .yaml/.yml/.json file (numbers as written)."""
     source = str(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise DataError(source, [Problem("", (), f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")])
+        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, MAX_DATA_FILE, "数据文件").decode("utf-8-sig")
+    except InputError as exc:
+        raise _unreadable(source, str(exc)) from None
     except UnicodeDecodeError as exc:
-        raise DataError(source, [Problem("", (), f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请另存为 UTF-8")]) from None
-    except OSError as exc:
-        raise DataError(source, [Problem("", (), f"无法读取文件：{exc.strerror}")]) from None
+        raise _unreadable(source, f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请另存为 UTF-8") from None
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text, parse_float=Decimal, object_pairs_hook=_json_object)
-        except json.JSONDecodeError as exc:
-            raise DataError(source, [Problem("", (), f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）")]) from None
-        except (ValueError, RecursionError) as exc:
-            raise DataError(source, [Problem("", (), f"JSON 内容无法读取（{exc}）")]) from None
+        return _read_json(text, source)
+    return _read_yaml(text, source)
+
+
+def _read_json(text: str, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return json.loads(text, parse_float=_number, parse_int=_number, parse_constant=NumberText,
+                          object_pairs_hook=_json_object)
+    except json.JSONDecodeError as exc:
+        raise _unreadable(source, f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误（{exc.msg}）") from None
+    except RecursionError:
+        raise _unreadable(source, "JSON 内容嵌套层数过多，无法读取") from None
+    except ValueError as exc:
+        raise _unreadable(source, f"JSON 内容无法读取（{exc}）") from None
+
+
+#: characters YAML does not allow in a file (PyYAML's own list): control characters pasted
+#: from Word or Excel. They are read as private-use characters, then given back.
+_NOT_IN_YAML = yaml.reader.Reader.NON_PRINTABLE
+_STAND_IN = 0xF0000
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    found = set(_NOT_IN_YAML.findall(text))
+    stand_ins = {_STAND_IN + ord(ch): ord(ch) for ch in found} if not re.search("[\U000F0000-\U000FFFFF]", text) \
+        else {}
+    if stand_ins:
+        text = _NOT_IN_YAML.sub(lambda m: chr(_STAND_IN + ord(m.group())), text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and "*" in text:  # without an alias nothing expands beyond the text
+            _check_expansion(node, source)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise DataError(source, [Problem("", (), _yaml_error_message(exc))]) from None
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        raise DataError(source, [Problem("", (), f"YAML 内容无法读取（{type(exc).__name__}: {exc}）")]) from None
+        raise _unreadable(source, _yaml_error_message(exc)) from None
+    except RecursionError:
+        raise _unreadable(source, "YAML 内容嵌套层数过多，无法读取") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _unreadable(source, f"YAML 内容无法读取（{exc}）") from None
+    finally:
+        loader.dispose()
+    return _given_back(data, stand_ins) if stand_ins else data
+
+
+def _given_back(value: Any, stand_ins: dict[int, int]) -> Any:
+    """`value` with the stand-ins of control characters turned back into them."""
+    if isinstance(value, str):
+        return value.translate(stand_ins)
+    if isinstance(value, dict):
+        return {_given_back(k, stand_ins): _given_back(v, stand_ins) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_given_back(v, stand_ins) for v in value]
+    return value
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a document whose aliases expand beyond MAX_EXPANDED, or refer to themselves
+    (an alias is the same node object again: count each node once per path through it)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        if done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node)) + (
+                len(node.value) if isinstance(node.value, str) else 0)
+            if sizes[id(node)] > MAX_EXPANDED:
+                raise _unreadable(source, f"YAML 的锚点和别名（& 与 *）展开后超过 {MAX_EXPANDED // 2**20} MB，"
+                                  f"未读取；数据文件中不需要别名")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise _unreadable(source, f"第 {node.start_mark.line + 1} 行：YAML 的别名引用了包含它自己的内容，无法读取")
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:

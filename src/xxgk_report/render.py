@@ -18,96 +18,33 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
 from . import code_cache, spec
 from .errors import Problem, TemplateError, count_errors
+from .files import InputError, read_zip
+from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Paragraph, Report
 from .ooxml import (
+    UnsafeXML,
     deterministic_zip,
     element,
     paragraph_properties,
+    parse_xml,
     run,
     run_properties,
     set_run_size,
     xml_text,
     zip_parts,
 )
-
-#: The filters a template may use: the others take sizes ({{ x|center(10**9) }}), mark text
-#: as safe (unescaped XML), or are of no use in a report.
-ALLOWED_FILTERS = frozenset({
-    "abs", "attr", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join",
-    "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse",
-    "round", "select", "selectattr", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
-    "unique", "upper", "wordcount",
-})
-#: The most characters or items a `*` may make ({{ agency * 10**9 }} would exhaust memory).
-MAX_REPEAT = 10_000
-
-
-class _ReportEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox templates run in. Beyond Jinja's (no internals, no unsafe calls, and
-    immutable: a template cannot change the data it prints):
-
-    - `a.b` reads the data's key `b` before any attribute of the mapping, so that
-      `{{ proactive.procurement.items }}` is the 2019 data key `items`, not `dict.items`;
-    - no globals (`range`, `lipsum`, `cycler`, …): a loop can only go over the data;
-    - only the filters of `ALLOWED_FILTERS`; no `**`; `*` may not build huge text or lists.
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.globals.clear()
-        self.filters = {name: f for name, f in self.filters.items() if name in ALLOWED_FILTERS}
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, dict) and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            raise jinja2.exceptions.SecurityError("模板中不允许乘方运算（**）")
-        sizes = [len(x) for x in (left, right) if isinstance(x, (str, list, tuple))]
-        counts = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
-        if sizes and counts and sizes[0] * counts[0] > MAX_REPEAT:
-            raise jinja2.exceptions.SecurityError(f"模板中的重复（*）会产生超过 {MAX_REPEAT} 个字符或项")
-        return super().call_binop(context, operator, left, right)
-
-
-class _NoFilesLoader(jinja2.BaseLoader):
-    """A template may not {% include %}, {% import %} or {% extends %} anything."""
-
-    def get_source(self, environment, template):
-        raise jinja2.exceptions.SecurityError(f"模板不能引用其他文件（{template}）")
-
-
-def jinja_environment() -> SandboxedEnvironment:
-    """The sandboxed, autoescaping, strict environment every template is rendered in."""
-    return _ReportEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
-
-
-def _template_error_message(exc: jinja2.TemplateError) -> str:
-    if isinstance(exc, jinja2.exceptions.SecurityError):
-        return f"模板试图访问不安全的内容，已拒绝（{exc}）"
-    if isinstance(exc, jinja2.UndefinedError):
-        return f"模板引用了数据中不存在的字段（{exc}）"
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"模板标签语法错误（第 {exc.lineno} 处附近：{exc.message}）"
-    return f"模板渲染失败（{exc}）"
-
+from .sandbox import CODE_VERSION, compile_template, jinja_environment
+from .sandbox import render as render_part
 
 # ---------------------------------------------------------------------------
 # Context
@@ -251,9 +188,6 @@ def mark_draft(document, findings: list[Problem]) -> None:
 # ---------------------------------------------------------------------------
 # Compiling a template: once per process, and once per machine through the cache
 
-#: the parts of a package that may hold tags: the body, headers, footers and footnotes
-TEMPLATED_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=False)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -267,6 +201,8 @@ class CompiledTemplate:
     templates: dict[str, jinja2.Template]
     #: type size (half-points) of the 发文机关标志 style, if the template has one
     letterhead_size: Optional[int]
+    #: whether the body names that style at all (most templates do not: nothing to fit)
+    letterhead: bool = False
 
 
 def load_template(path: Path) -> CompiledTemplate:
@@ -282,36 +218,38 @@ def load_template(path: Path) -> CompiledTemplate:
 def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
     del size, mtime  # part of the cache key only
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {name: archive.read(name) for name in archive.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise TemplateError(f"无法读取模板 {path}（不是 .docx 文件：{exc}）") from None
+        parts = read_zip(Path(path), "模板")
+    except InputError as exc:
+        raise TemplateError(str(exc)) from None
+    problems, _ = package_problems(parts)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise TemplateError(f"模板 {path} 有 {len(errors)} 处问题，不能使用"
+                            f"（make-report template check 可单独检查模板）。", tuple(errors))
     env = jinja_environment()
     templates = {name: _compile(env, name, blob) for name, blob in parts.items()
                  if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
-    return CompiledTemplate(Path(path), parts, templates, _style_size(parts.get("word/styles.xml"), LETTERHEAD_STYLE))
+    return CompiledTemplate(Path(path), parts, templates, _style_size(parts.get("word/styles.xml"), LETTERHEAD_STYLE),
+                            LETTERHEAD_STYLE.encode() in parts.get("word/document.xml", b""))
 
 
 def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template:
     """The Jinja template of one part: docxtpl's `patch_xml` (joins the tags Word split
-    across runs), then Jinja's compiler; both skipped when the cache has the code."""
-    code = code_cache.load(blob)
+    across runs), then the sandbox's checks and Jinja's compiler; all skipped when the
+    cache has the code (it only ever holds code that passed them)."""
+    code = code_cache.load(blob, CODE_VERSION)
     if code is None:
         # docxtpl is imported only for a template this machine has not compiled yet
         from docxtpl import DocxTemplate
-        source = DocxTemplate.patch_xml(None, xml_text(blob))
-        try:
-            code = env.compile(source, name=name, filename=name)
-        except jinja2.TemplateError as exc:
-            raise TemplateError(_template_error_message(exc)) from None
-        code_cache.store(blob, code)
+        code = compile_template(env, DocxTemplate.patch_xml(None, xml_text(blob)), name)
+        code_cache.store(blob, code, CODE_VERSION)
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def _style_size(styles: Optional[bytes], style_id: str) -> Optional[int]:
     if styles is None:
         return None
-    root = etree.fromstring(styles, _STRICT)
+    root = parse_xml(styles)
     for style in root.iter(f"{_W}style"):
         if style.get(f"{_W}styleId") == style_id:
             size = style.find(f"{_W}rPr/{_W}sz")
@@ -382,17 +320,15 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     context = report_context(report)
     parts = dict(compiled.parts)
     for name, part_template in compiled.templates.items():
+        xml = render_part(part_template, context)
         try:
-            xml = part_template.render(context)
-        except jinja2.TemplateError as exc:
-            raise TemplateError(_template_error_message(exc)) from None
-        except (ArithmeticError, LookupError, TypeError, ValueError, MemoryError, RecursionError) as exc:
-            raise TemplateError(f"模板渲染失败（{type(exc).__name__}: {exc}）；请检查模板标签") from None
-        try:
-            tree = etree.fromstring(xml.encode("utf-8"), _STRICT)
-        except etree.XMLSyntaxError as exc:
+            tree = parse_xml(xml.encode("utf-8"))
+        except (etree.XMLSyntaxError, UnsafeXML) as exc:
             raise TemplateError(f"模板渲染后的 {name} 不是合法的 XML（{exc}）；请检查模板") from None
-        if name == "word/document.xml":
+        problems = rendered_problems(name, tree)
+        if problems:
+            raise TemplateError(f"模板 {template} 生成的 {name} 有不允许的内容。", tuple(problems))
+        if name == "word/document.xml" and compiled.letterhead:
             fit_letterhead(tree, compiled.letterhead_size)
         parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
     if "docProps/core.xml" in parts:

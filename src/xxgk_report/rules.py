@@ -30,7 +30,7 @@ _RULES = (
     Rule("V1", ERROR, "每个计数都是非负整数"),
     Rule("V2", ERROR, "行政事业性收费金额是非负数（单位：万元）"),
     Rule("T1", WARNING, "没有空段落（空段落不输出）"),
-    Rule("T2", WARNING, "正文没有 XML 不允许的控制字符（已删除）"),
+    Rule("T2", WARNING, "正文没有控制字符（XML 不允许的和看不见的，已删除）"),
     # 勾稽关系 (official-format.md §5)
     Rule("A1", ERROR, "三：每列 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理"),
     Rule("A2", ERROR, "三：数据中写出的（七）总计 = 三、本年度办理结果各项之和"),
@@ -78,6 +78,9 @@ _RULES = (
     Rule("M6", ERROR, "模板：三张表格的行列、合并单元格和文字与官方格式一致"),
     Rule("M7", ERROR, "模板：不访问内部属性，不引用其他文件（include、import）"),
     Rule("M8", ERROR, "模板：字段属于同一种格式，且与数据的格式一致"),
+    Rule("M9", ERROR, "模板：不引用模板以外的文件或网址（远程模板、链接的图片、超链接）"),
+    Rule("M10", ERROR, "模板：没有读取外部内容或运行程序的域代码（DDE、INCLUDETEXT 等）、宏和 ActiveX 控件"),
+    Rule("M11", ERROR, "模板：用示例数据试生成成功（不超出时间、循环、输出大小的限制）"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -6,14 +6,17 @@ It reads the template as docxtpl will (docxtpl's own `patch_xml` joins tags that
 across runs, drops `w:proofErr`, straightens curly quotes), parses the tags with the same
 sandboxed Jinja environment the renderer uses, and compares with the spec:
 
-- M1 every XML part is well-formed;
-- M2 the tags parse;
+- M1 every XML part is well-formed, without a DOCTYPE (see `guard`);
+- M2 the tags open and close in one paragraph, parse, and stay within the sandbox's size
+  limits;
 - M3 every field a tag names exists in the data model (with a "did you mean");
 - M4 every table value and every narrative section is printed;
 - M5 the six section headings are there;
 - M6 the three tables have the official grid, spans and labels;
 - M7 nothing reaches outside the sandbox (`__class__`, `{% include %}`, `{% import %}`);
-- M8 the fields all belong to one format (2021 or 2019).
+- M8 the fields all belong to one format (2021 or 2019);
+- M9, M10 no external relationships, no fields that reach outside, no macros (`guard`);
+- M11 a sample report renders within the sandbox's bounds (`sandbox`).
 
 Rendering runs it first (the result is cached per file), so a broken template is refused
 with its problems listed rather than producing a broken report.
@@ -24,7 +27,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -32,20 +34,17 @@ from typing import Any, Iterator, Optional
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import nodes
-from lxml import etree
 
 from . import spec
-from .errors import Problem
+from .errors import Problem, TemplateError
+from .files import InputError, read_zip
+from .guard import TEMPLATED_PARTS, package_problems
 from .ooxml import table_cells, xml_text
-from .render import PARAGRAPH_FIELDS, context_schema, jinja_environment
+from .render import PARAGRAPH_FIELDS, context_schema
 from .rules import RULES
+from .sandbox import jinja_environment, syntax_refusals, tree_refusals
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False)
-#: the parts docxtpl renders: the body, headers, footers and footnotes
-_RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
-#: A template larger than this, unzipped, is refused (a zip bomb would exhaust memory).
-MAX_UNZIPPED = 50 * 1024 * 1024
 _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 #: at most this many table differences are listed per table
@@ -77,46 +76,20 @@ def inspect_template(path: Path, fmt: Optional[int] = None) -> TemplateInfo:
 @functools.lru_cache(maxsize=64)
 def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateInfo:
     del size, mtime  # part of the cache key only
-    name = Path(path).name
     try:
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-            if unzipped > MAX_UNZIPPED:
-                return TemplateInfo(Path(path), fmt, (_problem(
-                    "M1", name, f"解压后有 {unzipped // 2**20} MB，超过 {MAX_UNZIPPED // 2**20} MB；"
-                    f"模板中不应有大图片或大附件"),))
-            parts = {n: archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))}
-    except (OSError, zipfile.BadZipFile):
-        return TemplateInfo(Path(path), fmt, (_problem("M1", name, "不是 .docx 文件（无法按 zip 压缩包打开）"),))
-    problems: list[Problem] = []
-    trees = {}
-    for name, blob in sorted(parts.items()):
-        if name.endswith((".xml", ".rels")):
-            try:
-                trees[name] = etree.fromstring(blob, _STRICT)
-            except etree.XMLSyntaxError as exc:
-                problems.append(_problem("M1", name, f"XML 不合法（第 {exc.lineno} 行第 {exc.position[1]} 列：{exc.msg}）；"
-                                         f"请用 Word 或 WPS 重新保存，或换回原模板"))
+        parts = read_zip(Path(path), "模板")
+    except InputError as exc:
+        return TemplateInfo(Path(path), fmt, (_problem("M1", Path(path).name, str(exc)),))
+    problems, trees = package_problems(parts)
     if "word/document.xml" not in parts:
         problems.append(_problem("M1", "word/document.xml", "缺少文档正文部分；这不是 Word 文档"))
     elif "[Content_Types].xml" in trees:
         problems += _document_type(trees["[Content_Types].xml"])
-    if problems:
+    if any(p.rule == "M1" for p in problems):
         return TemplateInfo(Path(path), fmt, tuple(problems))
-    sources = {name: DocxTemplate.patch_xml(None, xml_text(parts[name]))
-               for name in sorted(parts) if _RENDERED.fullmatch(name)}
-    refs = _References()
-    env = jinja_environment()
-    for name, source in sources.items():
-        try:
-            tree = env.parse(source)
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(_problem("M2", name, _syntax_message(env, source, exc)))
-            continue
-        refs.walk(tree)
-    problems += [_problem("M7", "模板标签", message) for message in dict.fromkeys(refs.unsafe)]
-    problems += [_problem("M7", "模板标签", f"不允许过滤器 |{name}（可用：{'、'.join(sorted(env.filters))}）")
-                 for name in sorted(refs.filters - set(env.filters))]
+    unreadable = {p.path for p in problems if p.rule == "M2"}  # docxtpl would be slow or wrong on them
+    refs, tag_problems = _read_tags({n: b for n, b in parts.items() if n not in unreadable})
+    problems += tag_problems
     found, mixed = (fmt, False) if fmt else _format_of(refs.paths)
     if mixed:
         problems.append(_problem("M8", "模板标签", f"{spec.TOP_LEVEL_LABELS['proactive']}的字段既有 2021 格式的，又有 2019 格式的；"
@@ -127,7 +100,61 @@ def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateIn
         problems += _missing_fields(refs, fmt_spec)
     problems += _missing_headings(trees["word/document.xml"])
     problems += _table_problems(trees["word/document.xml"], fmt_spec)
+    if not any(p.is_error for p in problems):
+        problems += _trial_render(Path(path), fmt_spec)
     return TemplateInfo(Path(path), found, tuple(problems))
+
+
+def _read_tags(parts: dict[str, bytes]) -> tuple["_References", list[Problem]]:
+    """The fields the templated parts' tags name, and what the sandbox refuses in them."""
+    refs, problems = _References(), []
+    env = jinja_environment()
+    for name in sorted(parts):
+        if not TEMPLATED_PARTS.fullmatch(name):
+            continue
+        source = DocxTemplate.patch_xml(None, xml_text(parts[name]))
+        refused = syntax_refusals(env, source)
+        if refused:
+            problems += [_problem("M2", name, reason) for reason in refused]
+            continue
+        try:
+            tree = env.parse(source)
+            refs.walk(tree)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(_problem("M2", name, _syntax_message(env, source, exc)))
+            continue
+        except RecursionError:
+            problems.append(_problem("M2", name, "标签嵌套过深，无法解析"))
+            continue
+        problems += [_problem("M7", name, reason) for reason in tree_refusals(tree)]
+    problems += [_problem("M7", "模板标签", message) for message in dict.fromkeys(refs.unsafe)]
+    problems += [_problem("M7", "模板标签", f"不允许过滤器 |{name}（可用：{'、'.join(sorted(env.filters))}）")
+                 for name in sorted(refs.filters - set(env.filters))]
+    return refs, problems
+
+
+def sample_data(fmt: spec.FormatSpec) -> dict[str, Any]:
+    """A report of format `fmt` that exercises every part of a template: each narrative section
+    with a paragraph, a titled block and a run-in heading; a date; a long agency name."""
+    blocks = ["段落。", {"title": "标题", "paragraphs": ["段落。"]}, {"title": "段首标题", "text": "正文。"}]
+    year = 2022 if fmt.year == spec.FORMAT_2021 else 2020
+    data: dict[str, Any] = {"year": year, "agency": "某某省某某市某某县某某镇人民政府", "format": fmt.year,
+                            "date": f"{year + 1}-01-20"}
+    for key, _ in spec.NARRATIVE_FIELDS:
+        target = data.setdefault(key[0], {}) if len(key) == 2 else data
+        target[key[-1]] = blocks
+    return data
+
+
+def _trial_render(path: Path, fmt: spec.FormatSpec) -> list[Problem]:
+    """M11: the template renders a sample report within the sandbox's bounds."""
+    from .model import build_report
+    from .render import render_docx
+    try:
+        render_docx(build_report(sample_data(fmt)), path)
+    except TemplateError as exc:
+        return [_problem("M11", "模板标签", f"用示例数据试生成失败：{exc}")] + list(exc.problems)
+    return []
 
 
 def _document_type(types) -> list[Problem]:

@@ -111,7 +111,7 @@ def test_warnings_are_printed_and_the_report_written(run, tmp_path, write_data):
     result = run(write_data("year: 2022\nagency: 某镇\nproblems: [\"问题\\x0b。\"]\n", "w.yaml"), "-o", "w.docx")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "警告 T2 problems[0]「五、存在的主要问题及改进情况 / 第1项」：已删除 XML 不允许的控制字符 U+000B（常见于从 Word/Excel 粘贴的文字）",
+        "警告 T2 problems[0]「五、存在的主要问题及改进情况 / 第1项」：已删除控制字符 U+000B（常见于从 Word/Excel 粘贴的文字）",
         "警告 S2 other_matters「六、其他需要报告的事项」：没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费管理办法》"
         "收取信息处理费的情况，没有收取的写“本年度未收取信息处理费。”",
         "警告 S3 overview「一、总体情况」：缺少主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障方面的内容；"

@@ -1,0 +1,124 @@
+"""Writing what the user asked for without losing what they had.
+
+    with Staged() as out:            # every file staged beside its target…
+        out.add(target, blob)
+        temp = out.reserve(pdf)      # …or reserved, for a program to write (LibreOffice)
+        out.commit()                 # …then all renamed into place; on an error, none is
+
+    refuse_overwriting(outputs, [(data_path, "数据文件"), (template, "模板")])
+
+A failed run leaves every output as it was: nothing is renamed into place until everything is
+made. No output may be one of the run's inputs (the same file by any name: a symbolic link,
+another case of letters on a case-insensitive disk).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .errors import OutputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Staged:
+    """Files written together: staged as hidden temporary files beside their targets, renamed
+    into place by `commit`; discarded when the block ends without a commit."""
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+
+    def __enter__(self) -> "Staged":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.discard()
+
+    def reserve(self, target: Path) -> Path:
+        """A temporary file beside `target`, to be renamed onto it by `commit`."""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise OutputError(f"无法写入 {target}：{exc.strerror}") from None
+        os.close(fd)
+        self.staged.append((Path(temp), target))
+        return Path(temp)
+
+    def add(self, target: Path, blob: bytes) -> None:
+        temp = self.reserve(target)
+        try:
+            temp.write_bytes(blob)
+        except OSError as exc:
+            raise OutputError(f"无法写入 {target}：{exc.strerror}（磁盘已满？）") from None
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file onto its target; return the targets."""
+        mode = 0o666 & ~_umask()  # mkstemp creates 0600; give the usual mode
+        try:
+            for temp, target in self.staged:
+                os.chmod(temp, mode)
+                os.replace(temp, target)
+        except OSError as exc:
+            raise OutputError(f"无法写入 {target}：{exc.strerror}") from None
+        targets = [target for _, target in self.staged]
+        self.staged = []
+        return targets
+
+    def discard(self) -> None:
+        for temp, _ in self.staged:
+            temp.unlink(missing_ok=True)
+        self.staged = []
+
+
+def write_atomic(path: Path, blob: bytes) -> None:
+    """Write `blob` to `path` through a temporary file and a rename: never a partial file."""
+    with Staged() as out:
+        out.add(path, blob)
+        out.commit()
+
+
+def _key(path: Path) -> str:
+    """A path as the disk compares it: absolute, links resolved, case folded where the disk
+    ignores case (Windows, macOS; folded everywhere, to be safe)."""
+    return os.path.normcase(str(Path(path).expanduser().resolve())).casefold()
+
+
+def _identity(path: Path) -> Optional[tuple[int, int]]:
+    """The file a path names (device, inode), or None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
+
+
+def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[Path], str]]) -> None:
+    """OutputError when an output is one of the inputs (given as (path, what it is)): the same
+    file by any name (a link, another case of its letters). Linear in the number of paths."""
+    by_key: dict[str, tuple[Path, str]] = {}
+    by_identity: dict[tuple[int, int], tuple[Path, str]] = {}
+    for given, what in inputs:
+        if given is None:
+            continue
+        by_key.setdefault(_key(Path(given)), (Path(given), what))
+        identity = _identity(Path(given))
+        if identity is not None:
+            by_identity.setdefault(identity, (Path(given), what))
+    for output in outputs:
+        found = by_key.get(_key(output)) or by_identity.get(_identity(output) or (-1, -1))
+        if found is not None:
+            raise OutputError(f"输出文件 {output} 就是{found[1]} {found[0]}，不能覆盖；请用 -o 另选输出文件")
+
+
+def require_suffix(path: Path, suffixes: tuple[str, ...], hint: str = "") -> None:
+    """OutputError unless `path` ends in one of `suffixes` (compared without case)."""
+    if path.suffix.lower() not in suffixes:
+        raise OutputError(f"输出文件 {path} 应以 {' 或 '.join(suffixes)} 结尾{hint}")

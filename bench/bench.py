@@ -36,7 +36,7 @@ from docxtpl import DocxTemplate
 
 from xxgk_report import api, spec
 from xxgk_report.model import load_report
-from xxgk_report.render import report_context
+from xxgk_report.context import report_context
 from xxgk_report.variants import template_path
 
 ROOT = Path(__file__).resolve().parent.parent

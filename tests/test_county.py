@@ -63,8 +63,8 @@ def test_every_cell_is_the_sum_of_the_units(units, write_data):
     summed = build_report(yaml.safe_load(summary.text))
     expected = {key: add(add(datas[0][key], datas[1][key]), datas[2][key])
                 for key in ("proactive", "applications", "reviews")}
-    assert summed.proactive["fees"] == Decimal("3.5") * 8
-    assert summed.applications["received"]["natural"] == 5 * 8
+    assert summed.tables["proactive"]["fees"] == Decimal("3.5") * 8
+    assert summed.tables["applications"]["received"]["natural"] == 5 * 8
     assert_tables_match(api.render_report(write_data(summary.text, "county.yaml")), expected)
     assert [p for p in api.check(write_data(summary.text, "county.yaml")) if p.is_error] == []
     for data in datas:

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from xxgk_report import api, spec
-from xxgk_report.datafile import json_schema, new_data_file
+from xxgk_report.datafile import new_data_file
+from xxgk_report.schema import json_schema
 from xxgk_report.errors import DataError
 from xxgk_report.model import build_report, load_report
 from xxgk_report.variants import template_path

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from xxgk_report.errors import DataError
-from xxgk_report.model import build_report, chinese_number, load_report
+from xxgk_report.formatting import chinese_number
+from xxgk_report.model import build_report, load_report
 
 from .conftest import EXAMPLE
 
@@ -25,22 +26,22 @@ def test_example_loads_without_warnings():
 
 def test_left_out_cells_rows_and_tables_mean_zero():
     report = build_report({"year": 2022, "agency": "某镇人民政府", "applications": {"received": {"natural": 2}}})
-    assert report.applications["received"] == {"natural": 2, "business": 0, "research": 0, "nonprofit": 0,
+    assert report.tables["applications"]["received"] == {"natural": 2, "business": 0, "research": 0, "nonprofit": 0,
                                                 "legal": 0, "other": 0, "total": 2}
-    assert report.applications["withheld"]["state_secret"]["total"] == 0
-    assert report.reviews["litigation"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
-    assert report.proactive["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert report.tables["applications"]["withheld"]["state_secret"]["total"] == 0
+    assert report.tables["reviews"]["litigation"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+    assert report.tables["proactive"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
 
 
 def test_totals_are_computed(full):
     report = build_report(full)
-    assert report.applications["received"]["total"] == 104 + 103 + 102 + 101 + 100 + 110
+    assert report.tables["applications"]["received"]["total"] == 104 + 103 + 102 + 101 + 100 + 110
     # （七）总计 / 自然人: every 三、本年度办理结果 row's natural column
     natural = [9, 1, 4, 7, 10, 2, 5, 8, 0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 0, 3]
-    assert report.applications["total"]["natural"] == sum(natural)
-    assert report.applications["total"]["total"] == sum(
+    assert report.tables["applications"]["total"]["natural"] == sum(natural)
+    assert report.tables["applications"]["total"]["total"] == sum(
         sum(row.values()) for key, row in _result_rows(full["applications"]))
-    assert report.reviews["litigation_after_reconsideration"]["total"] == 9 + 10 + 11 + 12
+    assert report.tables["reviews"]["litigation_after_reconsideration"]["total"] == 9 + 10 + 11 + 12
 
 
 def _result_rows(apps):
@@ -92,15 +93,15 @@ def test_given_totals_are_kept_for_the_checks_and_never_printed():
         "total": {"natural": 5, "total": 1},
     }, "reviews": {"reconsideration": {"upheld": 3, "total": 0}}})
     assert report.given_totals == {
-        ("applications", "received", "total"): 4,
-        ("applications", "total", "natural"): 5,
-        ("applications", "total", "total"): 1,
-        ("reviews", "reconsideration", "total"): 0,
+        "applications.received.total": 4,
+        "applications.total.natural": 5,
+        "applications.total.total": 1,
+        "reviews.reconsideration.total": 0,
     }
     # the computed totals are what the report uses
-    assert report.applications["received"]["total"] == 3
-    assert report.applications["total"]["natural"] == 1
-    assert report.reviews["reconsideration"]["total"] == 3
+    assert report.tables["applications"]["received"]["total"] == 3
+    assert report.tables["applications"]["total"]["natural"] == 1
+    assert report.tables["reviews"]["reconsideration"]["total"] == 3
 
 
 def test_a_given_total_must_itself_be_a_count():
@@ -111,9 +112,9 @@ def test_a_given_total_must_itself_be_a_count():
 @pytest.mark.parametrize("fees, printed", [(Decimal("12.35"), "12.35"), ("12.50", "12.50"), (Decimal("12.50"), "12.50"),
                                            (Decimal("5949.088667"), "5949.088667"), (0, "0"), (120, "120")])
 def test_fees_keep_their_digits(fees, printed):
-    from xxgk_report.render import format_number
+    from xxgk_report.formatting import format_number
     report = build_report({"year": 2022, "agency": "某镇", "proactive": {"fees": fees}})
-    assert format_number(report.proactive["fees"]) == printed
+    assert format_number(report.tables["proactive"]["fees"]) == printed
 
 
 @pytest.mark.parametrize("fees", [-1, "12万", True, Decimal("NaN")])
@@ -241,9 +242,9 @@ def test_folded_yaml_lines_join_chinese_without_spaces(write_data):
 
 
 def test_negative_zero_fee_prints_as_zero():
-    from xxgk_report.render import format_number
+    from xxgk_report.formatting import format_number
     report = build_report({"year": 2022, "agency": "某镇", "proactive": {"fees": Decimal("-0.0")}})
-    assert format_number(report.proactive["fees"]) == "0.0"
+    assert format_number(report.tables["proactive"]["fees"]) == "0.0"
 
 
 @pytest.mark.parametrize("fees", [Decimal("1e999999999"), Decimal("1e-20")])
@@ -261,9 +262,9 @@ def test_2019_values_of_each_kind():
         "licensing": {"previous_items": 3, "change": -2},
         "procurement": {"items": 1, "amount": 25.6},  # a float from a caller's dict is text as written
         "fees": {"change": 0}}})
-    assert report.proactive["licensing"] == {"previous_items": 3, "change": -2, "decisions": 0}
-    assert report.proactive["procurement"] == {"items": 1, "amount": "25.6"}
-    assert report.proactive["other_services"] == {"previous_items": 0, "change": 0, "decisions": 0}
+    assert report.tables["proactive"]["licensing"] == {"previous_items": 3, "change": -2, "decisions": 0}
+    assert report.tables["proactive"]["procurement"] == {"items": 1, "amount": "25.6"}
+    assert report.tables["proactive"]["other_services"] == {"previous_items": 0, "change": 0, "decisions": 0}
 
 
 @pytest.mark.parametrize("written", ["−3", "－3"])

@@ -16,7 +16,7 @@ from .conftest import within
 
 def test_unquoted_yaml_decimal_keeps_trailing_zero(write_data):
     path = write_data("year: 2022\nagency: 某镇\nproactive:\n  fees: 12.50\n")
-    assert load_report(path).proactive["fees"] == Decimal("12.50")
+    assert load_report(path).tables["proactive"]["fees"] == Decimal("12.50")
 
 
 def test_malformed_yaml_names_the_line(write_data):
@@ -37,7 +37,7 @@ def test_duplicate_keys_are_refused(write_data):
 
 def test_json_is_read_like_yaml(write_data):
     path = write_data('{"year": 2022, "agency": "某镇", "proactive": {"fees": 1.50}}', "report.json")
-    assert load_report(path).proactive["fees"] == Decimal("1.50")
+    assert load_report(path).tables["proactive"]["fees"] == Decimal("1.50")
     bad = write_data('{"year": 2022,\n "agency": }', "bad.json")
     with pytest.raises(DataError) as info:
         load_report(bad)
@@ -77,7 +77,7 @@ def test_json_duplicate_keys_are_refused(write_data):
 
 def test_yaml_merge_keys_work(write_data):
     text = "year: 2022\nagency: 某镇\napplications:\n  received: &r {natural: 2}\n  granted: {<<: *r, business: 1}\n"
-    assert load_report(write_data(text)).applications["granted"]["total"] == 3
+    assert load_report(write_data(text)).tables["applications"]["granted"]["total"] == 3
 
 
 @pytest.mark.parametrize("written", ["010", "0x1F", "1:30", "0o7", "1_000", "1e3", "1.0e+3", ".inf"])
@@ -175,7 +175,7 @@ def test_odd_yaml_types_are_described_in_chinese_never_as_python(write_data, tex
 def test_fees_take_one_notation_the_schema_takes_too(write_data, written):
     import jsonschema
 
-    from xxgk_report.datafile import json_schema
+    from xxgk_report.schema import json_schema
     path = write_data(f"year: 2022\nagency: 某镇\nproactive:\n  fees: {written}\n")
     (problem,) = _problems(path)
     assert problem.rule == "V2" and problem.path == "proactive.fees"
@@ -189,7 +189,7 @@ def test_fees_take_one_notation_the_schema_takes_too(write_data, written):
 @pytest.mark.parametrize("written, printed", [("12.50", "12.50"), ('"12.50"', "12.50"), ("12", "12"), ('"0.5"', "0.5")])
 def test_fees_written_plainly_are_kept_as_written(write_data, written, printed):
     report = load_report(write_data(f"year: 2022\nagency: 某镇\nproactive:\n  fees: {written}\n"))
-    assert format(report.proactive["fees"], "f") == printed
+    assert format(report.tables["proactive"]["fees"], "f") == printed
 
 
 def test_json_nan_and_infinity_are_refused_by_name(write_data):

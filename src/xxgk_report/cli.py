@@ -364,7 +364,7 @@ def init(year: int | None, agency: str | None, previous: str | None, output: str
 @main.command()
 def schema() -> None:
     """打印数据文件的 JSON Schema（供编辑器补全和校验）。Print the data file's JSON Schema."""
-    from .datafile import json_schema_text
+    from .schema import json_schema_text
     click.echo(json_schema_text(), nl=False)
 
 

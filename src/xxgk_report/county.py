@@ -149,42 +149,24 @@ _DOUBLE_COUNTING = {
 
 
 def add_up(units: list[Report], fmt: spec.FormatSpec) -> Tables:
-    """Every table cell of `fmt`, summed over the units."""
+    """Every value of `fmt` a data file gives, summed over the units, with notes where a sum
+    may count a thing twice or cannot be made."""
     tables = zero_tables(fmt)
-    for row_path, counts in tables.applications.items():
-        for key in counts:
-            counts[key] = sum(_dig(u.applications, row_path)[key] for u in units)
-    for group, counts in tables.reviews.items():
-        for key in counts:
-            counts[key] = sum(u.reviews[group][key] for u in units)
-    for block in fmt.proactive:
-        for row, _ in block.rows:
-            value = tables.proactive[row]
-            if not isinstance(value, dict):
-                tables.proactive[row] = _add([u.proactive[row] for u in units], block.fields[0].kind)
-                if block.fields[0].kind == spec.DECIMAL:
-                    tables.notes[("proactive", row)] = _DOUBLE_COUNTING["fees"]
-                continue
-            for f in block.fields:
-                value[f.key] = _add([u.proactive[row][f.key] for u in units], f.kind)
-            if "in_force" in value:
-                tables.notes[("proactive", row)] = _DOUBLE_COUNTING["in_force"]
-            for f in block.fields:
-                if f.kind == spec.TEXT:
-                    texts = "、".join(f"{u.agency} {u.proactive[row][f.key]}" for u in units
-                                      if u.proactive[row][f.key] not in ("", "0"))
-                    if value[f.key] == "" and texts:
-                        tables.notes[("proactive", row)] = (f"{_CANNOT_ADD}（写法或单位不同），请手工填写 "
-                                                            f"{f.label}：{texts}")
-                    elif texts:
-                        tables.notes[("proactive", row)] = f"{f.label}按各单位所写数字相加；请核对：{texts}"
+    for row in fmt.rows():
+        for value_field in row.fields:
+            if not value_field.computed:
+                tables.values[value_field.key] = _add([u.values[value_field.key] for u in units], value_field.kind)
+        if row.single and row.fields[0].kind == spec.DECIMAL:
+            tables.notes[row.path] = _DOUBLE_COUNTING["fees"]
+        if any(f.path[-1] == "in_force" for f in row.fields):
+            tables.notes[row.path] = _DOUBLE_COUNTING["in_force"]
+        for value_field in (f for f in row.fields if f.kind == spec.TEXT):
+            texts = "、".join(f"{u.agency} {u.values[value_field.key]}" for u in units if u.values[value_field.key] not in ("", "0"))
+            if tables.values[value_field.key] == "" and texts:
+                tables.notes[row.path] = f"{_CANNOT_ADD}（写法或单位不同），请手工填写 {value_field.column_label}：{texts}"
+            elif texts:
+                tables.notes[row.path] = f"{value_field.column_label}按各单位所写数字相加；请核对：{texts}"
     return tables
-
-
-def _dig(table: dict, path: tuple[str, ...]) -> Any:
-    for key in path:
-        table = table[key]
-    return table
 
 
 _CANNOT_ADD = "各单位的金额无法自动相加"

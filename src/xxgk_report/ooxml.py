@@ -400,3 +400,131 @@ def deterministic_zip(blob: bytes) -> bytes:
     """Return the same .docx package with fixed entry times, so equal input gives equal bytes."""
     with zipfile.ZipFile(io.BytesIO(blob)) as source:
         return zip_parts({info.filename: source.read(info.filename) for info in source.infolist()})
+
+
+# ---------------------------------------------------------------------------
+# Drafts, and the fitting of a line of type
+
+
+DRAFT_COLOR = "C00000"
+
+
+def draft_header(mark: str):
+    """The header paragraph of every page of a draft: `mark` in red 黑体 三号, centred."""
+    return element("w:p", children=[
+        paragraph_properties(jc="center"),
+        run(mark, rpr=run_properties("黑体", 32, bold=True, color=DRAFT_COLOR)),
+    ])
+
+
+def draft_notice(lines: list[str]) -> list:
+    """Paragraphs that open a draft, red 小四 (the first bold), then a page break."""
+    paragraphs = [
+        element("w:p", children=[
+            paragraph_properties(first_line_chars=0),
+            run(line, rpr=run_properties("仿宋_GB2312", 24, color=DRAFT_COLOR, bold=(i == 0))),
+        ])
+        for i, line in enumerate(lines)
+    ]
+    page_break = element("w:r", children=[element("w:br", {"w:type": "page"})])
+    paragraphs.append(element("w:p", children=[page_break]))
+    return paragraphs
+
+
+def replace_children(root, children) -> None:
+    """Make `children` the only children of `root` (a header's w:hdr)."""
+    for child in list(root):
+        root.remove(child)
+    for child in children:
+        root.append(child)
+
+
+def style_size(styles, style_id: str) -> Optional[int]:
+    """The type size (half-points) a paragraph style of styles.xml sets, if any."""
+    for style in styles.iter(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+            return int(size.get(qn("w:val"))) if size is not None else None
+    return None
+
+
+def fit_style_to_line(document, style_id: str, style_size: Optional[int], width: Callable[[str], float]) -> None:
+    """Shrink the paragraphs of style `style_id` that would not fit on one line of the text
+    area: their type size becomes the largest that fits. `width(text)` is the printed width
+    in full-width characters (the 发文机关标志: a long agency name at 小初 is wider than 156 mm)."""
+    w = qn
+    sect = document.find(f"{w('w:body')}/{w('w:sectPr')}")
+    size_node, margins = sect.find(w("w:pgSz")), sect.find(w("w:pgMar"))
+    width_twips = int(size_node.get(w("w:w"))) - int(margins.get(w("w:left"))) - int(margins.get(w("w:right")))
+    for p in document.iter(w("w:p")):
+        style = p.find(f"{w('w:pPr')}/{w('w:pStyle')}")
+        text = "".join(t.text or "" for t in p.iter(w("w:t"))).strip()
+        if style is None or style.get(w("w:val")) != style_id or not text:
+            continue
+        runs = p.findall(w("w:r"))
+        sizes = [int(s.get(w("w:val"))) for s in (r.find(f"{w('w:rPr')}/{w('w:sz')}") for r in runs) if s is not None]
+        size = max(sizes) if sizes else style_size
+        fit = int(width_twips / 10 / width(text))  # half-points: twips / 20 pt × 2
+        if size is None or fit < size:
+            for r in runs:
+                set_run_size(r, fit)
+
+
+# ---------------------------------------------------------------------------
+# Reading a document's body: paragraphs' text, bold lead-ins, tables' cells
+
+
+def text_of(node, line_break: str = " ") -> str:
+    """The text under `node` (a w:p, a w:r, a cell): w:t as written, a tab as a space, a line
+    break (w:br) as `line_break`."""
+    parts = []
+    for child in node.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        else:
+            parts.append(line_break if child.tag == qn("w:br") else " ")
+    return "".join(parts)
+
+
+def _emphasised(r) -> bool:
+    props = r.find(qn("w:rPr"))
+    if props is None:
+        return False
+    bold = props.find(qn("w:b"))
+    return props.find(qn("w:rStyle")) is not None or (bold is not None and bold.get(qn("w:val"), "1") not in ("0", "false"))
+
+
+def bold_lead(p) -> str:
+    """The text of a paragraph's leading runs that are bold or in a character style, when
+    other runs follow them: a run-in heading typed in Word."""
+    runs = p.findall(qn("w:r"))
+    lead = []
+    for r in runs:
+        if not _emphasised(r):
+            break
+        lead.append(r)
+    if not lead or len(lead) == len(runs):
+        return ""
+    return "".join(text_of(r) for r in lead)
+
+
+def table_rows(tbl) -> list[list[str]]:
+    """The text of each cell of a w:tbl, by the row it starts in (a merged cell once)."""
+    _, cells = table_cells(tbl)
+    rows: list[list[str]] = [[] for _ in range(len(tbl.findall(qn("w:tr"))))]
+    for cell in cells:
+        rows[cell.row].append(" ".join(text_of(p) for p in cell.element.iter(qn("w:p"))).strip())
+    return rows
+
+
+def body_of(document):
+    """The w:body of a document.xml root, or None."""
+    return document.find(qn("w:body"))
+
+
+def is_paragraph(node) -> bool:
+    return node.tag == qn("w:p")
+
+
+def is_table(node) -> bool:
+    return node.tag == qn("w:tbl")

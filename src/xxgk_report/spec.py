@@ -10,8 +10,9 @@ Cells are addressed by (row, column) in the table grid, counted from 0.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 # ---------------------------------------------------------------------------
 # The report skeleton
@@ -411,6 +412,118 @@ def _reviews_table() -> TableSpec:
     return TableSpec("reviews", widths, 3, tuple(cells))
 
 
+# ---------------------------------------------------------------------------
+# Value fields: every value of the data tree, declared once per format
+
+
+@dataclass(frozen=True)
+class ValueField:
+    """One value of the data tree: where it is in a data file, what it holds, what the
+    official table calls it and where it prints it, and what it adds up (a 总计)."""
+
+    #: key path in a data file: ("applications", "withheld", "state_secret", "natural")
+    path: tuple[str, ...]
+    kind: str
+    #: the official label path of its row and of its column
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    #: its row's label and its column's label as messages write them
+    row_label: str
+    column_label: str
+    #: (grid row, grid column) of the table cell that prints it
+    cell: tuple[int, int]
+    #: the keys of the values it adds up; empty for a value a data file gives
+    total_of: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The path as one string: "applications.withheld.state_secret.natural"."""
+        return ".".join(self.path)
+
+    @property
+    def table(self) -> str:
+        return self.path[0]
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.total_of)
+
+    @property
+    def label(self) -> str:
+        """The official label, as messages write it: 「row / column」."""
+        return f"{self.row_label} / {self.column_label}"
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """A row of an official table as the data tree holds it: its key path and its values.
+    A `single` row holds one unnamed value (「行政许可 本年处理决定数量」): its path is the value's."""
+
+    path: tuple[str, ...]
+    labels: tuple[str, ...]
+    label: str
+    fields: tuple[ValueField, ...]
+    single: bool = False
+
+    @property
+    def computed(self) -> bool:
+        """True for a row whose every value is a total (（七）总计)."""
+        return all(f.computed for f in self.fields)
+
+
+def _join_labels(labels: tuple[str, ...]) -> str:
+    text = ""
+    for label in labels:
+        if text and not label.startswith("（"):
+            text += " "
+        text += label
+    return text
+
+
+def _proactive_rows(blocks: tuple[ProactiveBlock, ...], cells: dict) -> list[FieldRow]:
+    rows = []
+    for block in blocks:
+        single = len(block.fields) == 1 and not block.fields[0].key
+        for row_key, row_label in block.rows:
+            base, label = ("proactive", row_key), f"{block.title} {row_label}"
+            fields = tuple(ValueField(base + ((f.key,) if f.key else ()), f.kind, (block.title, row_label), (f.label,),
+                                      label, f.label, cells[base + ((f.key,) if f.key else ())])
+                           for f in block.fields)
+            rows.append(FieldRow(base, (block.title, row_label), label, fields, single))
+    return rows
+
+
+def _application_rows(rows: tuple[Row, ...], cells: dict) -> list[FieldRow]:
+    result_rows = _result_rows(rows)
+    out = []
+    for row in rows:
+        base, label = ("applications",) + row.path, _join_labels(row.labels)
+        fields = []
+        for column in APPLICANT_COLUMNS:
+            if column.key == TOTAL_KEY:
+                parts = tuple(".".join(base + (k,)) for k in APPLICANT_KEYS)
+            elif row.computed:
+                parts = tuple(".".join(("applications",) + r.path + (column.key,)) for r in result_rows)
+            else:
+                parts = ()
+            fields.append(ValueField(base + (column.key,), COUNT, row.labels, column.labels, label,
+                                     " / ".join(column.labels), cells[base + (column.key,)], parts))
+        out.append(FieldRow(base, row.labels, label, tuple(fields)))
+    return out
+
+
+def _review_rows(cells: dict) -> list[FieldRow]:
+    out = []
+    for group in REVIEW_GROUPS:
+        base, label = ("reviews", group.key), " / ".join(group.labels)
+        fields = tuple(
+            ValueField(base + (key,), COUNT, group.labels, (result,), label, result, cells[base + (key,)],
+                       tuple(".".join(base + (k,)) for k in REVIEW_KEYS) if key == TOTAL_KEY else ())
+            for key, result in REVIEW_RESULTS)
+        out.append(FieldRow(base, group.labels, label, fields))
+    return out
+
+
 @dataclass(frozen=True)
 class FormatSpec:
     """Everything that one official format fixes."""
@@ -434,11 +547,49 @@ class FormatSpec:
 
     def tables(self) -> tuple[TableSpec, ...]:
         """The three tables, in document order (二, 三, 四)."""
-        return (
-            _proactive_table(self.proactive),
-            _applications_table(self.application_rows),
-            _reviews_table(),
-        )
+        return _tables(self)
+
+    def rows(self, table: Optional[str] = None) -> tuple[FieldRow, ...]:
+        """The rows of the data tree, in table order (of one table, when given)."""
+        return tuple(r for r in _rows(self) if table is None or r.path[0] == table)
+
+    @property
+    def fields(self) -> tuple[ValueField, ...]:
+        """Every value field, in table order (二, 三, 四; rows, then columns)."""
+        return _fields(self)
+
+    def field(self, key: str) -> ValueField:
+        """The field of a key ("applications.received.natural"); KeyError if none."""
+        return _fields_by_key(self)[key]
+
+    def row(self, path: tuple[str, ...]) -> FieldRow:
+        """The row at a key path (("proactive", "rules")); KeyError if none."""
+        found = next((row for row in _rows(self) if row.path == path), None)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+
+@functools.lru_cache(maxsize=None)
+def _tables(fmt: FormatSpec) -> tuple[TableSpec, ...]:
+    return (_proactive_table(fmt.proactive), _applications_table(fmt.application_rows), _reviews_table())
+
+
+@functools.lru_cache(maxsize=None)
+def _rows(fmt: FormatSpec) -> tuple[FieldRow, ...]:
+    cells = {cell.field: (cell.row, cell.col) for table in fmt.tables() for cell in table.value_cells()}
+    return tuple(_proactive_rows(fmt.proactive, cells) + _application_rows(fmt.application_rows, cells)
+                 + _review_rows(cells))
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(fmt: FormatSpec) -> tuple[ValueField, ...]:
+    return tuple(f for row in fmt.rows() for f in row.fields)
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_by_key(fmt: FormatSpec) -> dict[str, ValueField]:
+    return {f.key: f for f in fmt.fields}
 
 
 FORMAT_2021_SPEC = FormatSpec(FORMAT_2021, NOTICE_2021, PROACTIVE_2021, APPLICATION_ROWS_2021)
@@ -446,43 +597,49 @@ FORMAT_2019_SPEC = FormatSpec(FORMAT_2019, NOTICE_2019, PROACTIVE_2019, APPLICAT
 FORMATS: dict[int, FormatSpec] = {FORMAT_2021: FORMAT_2021_SPEC, FORMAT_2019: FORMAT_2019_SPEC}
 
 # ---------------------------------------------------------------------------
+# The data tree and the flat values: one pair of functions
+
+
+def flatten(tree: Any, fmt: FormatSpec) -> dict[str, Any]:
+    """The values a nested data mapping holds for `fmt`'s fields, by key, in field order
+    (a field the mapping does not hold is left out; `tree` is not validated)."""
+    values = {}
+    for field in fmt.fields:
+        node = tree
+        for key in field.path:
+            node = node.get(key, _ABSENT) if isinstance(node, dict) else _ABSENT
+        if node is not _ABSENT:
+            values[field.key] = node
+    return values
+
+
+def nest(values: dict[str, Any]) -> dict[str, Any]:
+    """A nested mapping of flat values by key (in the order of `values`): the inverse of
+    `flatten`, for a data file or a template."""
+    tree: dict[str, Any] = {}
+    for key, value in values.items():
+        *parents, last = key.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return tree
+
+
+_ABSENT = object()
+
+# ---------------------------------------------------------------------------
 # Labels of data fields, for messages
 
 
-def _join_labels(labels: tuple[str, ...]) -> str:
-    text = ""
-    for label in labels:
-        if text and not label.startswith("（"):
-            text += " "
-        text += label
-    return text
-
-
-def _column_label(column: Column) -> str:
-    return " / ".join(column.labels)
-
-
+@functools.lru_cache(maxsize=None)
 def table_field_labels(fmt: FormatSpec = FORMAT_2021_SPEC) -> dict[tuple[str, ...], str]:
-    """Map every table field's key path to its official label (rows, then columns)."""
+    """Map every key path of the tables (values, rows, groups of rows) to its official label."""
     labels: dict[tuple[str, ...], str] = {}
-    for block in fmt.proactive:
-        for row_key, row_label in block.rows:
-            base = ("proactive", row_key)
-            labels[base] = f"{block.title} {row_label}"
-            for field in block.fields:
-                if field.key:
-                    labels[base + (field.key,)] = f"{block.title} {row_label} / {field.label}"
-                else:
-                    labels[base] = f"{block.title} {row_label} / {field.label}"
-    for row in fmt.application_rows:
-        row_label = _join_labels(row.labels)
-        for depth in range(1, len(row.path)):
-            labels[("applications",) + row.path[:depth]] = _join_labels(row.labels[: depth + 1])
-        labels[("applications",) + row.path] = row_label
-        for column in APPLICANT_COLUMNS:
-            labels[("applications",) + row.path + (column.key,)] = f"{row_label} / {_column_label(column)}"
-    for group in REVIEW_GROUPS:
-        labels[("reviews", group.key)] = _column_label(group)
-        for key, label in REVIEW_RESULTS:
-            labels[("reviews", group.key, key)] = f"{_column_label(group)} / {label}"
+    for row in fmt.rows():
+        for depth in range(2, len(row.path)):  # a group of 三's rows: 「三、本年度办理结果（三）不予公开」
+            labels[row.path[:depth]] = _join_labels(row.labels[: depth])
+        labels[row.path] = row.label
+        for field in row.fields:
+            labels[field.path] = field.label
     return labels

@@ -40,7 +40,7 @@ from .errors import Problem, TemplateError
 from .files import InputError, read_zip
 from .guard import TEMPLATED_PARTS, package_problems
 from .ooxml import table_cells, xml_text
-from .render import PARAGRAPH_FIELDS, context_schema
+from .context import PARAGRAPH_FIELDS, context_schema
 from .rules import RULES
 from .sandbox import jinja_environment, syntax_refusals, tree_refusals
 

@@ -12,12 +12,13 @@ CMS editor that strips `<style>` still shows their rules.
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Optional
+from typing import Optional
 
 from . import spec
 from .errors import Problem
-from .model import Paragraph, Report
-from .render import draft_summary, format_date, format_number, title_lines
+from .draft import draft_summary
+from .formatting import format_date, format_number, title_lines
+from .model import Kind, Paragraph, Report
 
 CSS = """
 .xxgk-report { max-width: 46em; margin: 2em auto; padding: 0 1em; color: #000; line-height: 1.8;
@@ -51,22 +52,13 @@ CSS = """
 def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[str]:
     out = []
     for p in paragraphs:
-        if p.kind == "heading":
+        if p.kind == Kind.HEADING:
             out.append(f"<h3>{escape(p.heading)}</h3>")
-        elif p.kind == "runin":
+        elif p.kind == Kind.RUNIN:
             out.append(f'<p><span class="runin">{escape(p.heading)}</span>{escape(p.text)}</p>')
         else:
             out.append(f"<p>{escape(p.text)}</p>")
     return out
-
-
-def _value(report: Report, field: tuple[str, ...]) -> str:
-    tables: dict[str, Any] = {"proactive": report.proactive, "applications": report.applications,
-                              "reviews": report.reviews}
-    node: Any = tables
-    for key in field:
-        node = node[key]
-    return format_number(node)
 
 
 def _table(report: Report, table: spec.TableSpec) -> list[str]:
@@ -74,7 +66,7 @@ def _table(report: Report, table: spec.TableSpec) -> list[str]:
     for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
         spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if n > 1)
         if cell.field is not None:
-            rows[cell.row].append(f"<td{spans}>{escape(_value(report, cell.field))}</td>")
+            rows[cell.row].append(f"<td{spans}>{escape(format_number(report.values['.'.join(cell.field)]))}</td>")
         else:
             narrow = ' class="narrow"' if cell.rowspan > 8 and cell.colspan == 1 else ""
             rows[cell.row].append(f"<th{spans}{narrow}>{escape(cell.text or '')}</th>")

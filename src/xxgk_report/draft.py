@@ -1,0 +1,47 @@
+"""Drafts: a report that may have errors, marked so that it never circulates as final.
+
+    blob = as_draft(blob, findings)    # 「草稿」 in every page header, the findings before the title
+
+The marking is made after the template is rendered, so it works with any template.
+"""
+
+from __future__ import annotations
+
+import io
+
+from .errors import Problem, count_errors
+from .ooxml import deterministic_zip, draft_header, draft_notice, replace_children
+
+DRAFT_MARK = "草稿"
+
+
+def draft_summary(findings: list[Problem]) -> str:
+    """The first line of a draft: how many errors and warnings it has."""
+    errors = count_errors(findings)
+    return (f"{DRAFT_MARK}：本稿有 {errors} 处错误、{len(findings) - errors} 处警告，"
+            f"改正后才能定稿印发。" if findings else f"{DRAFT_MARK}：未经审核定稿，不得印发。")
+
+
+def mark_draft(document, findings: list[Problem]) -> None:
+    """Make `document` (python-docx) a draft: 「草稿」 in the header of every page, and the
+    findings listed before the title, so that a draft never circulates silent about its errors."""
+    for section in document.sections:
+        headers = [section.header, section.even_page_header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False
+            replace_children(header._element, [draft_header(DRAFT_MARK)])
+    first = document.element.body[0]
+    for p in draft_notice([draft_summary(findings)] + [str(f) for f in findings]):
+        first.addprevious(p)
+
+
+def as_draft(blob: bytes, findings: list[Problem]) -> bytes:
+    """The .docx `blob` made a draft listing `findings` (python-docx adds the header parts)."""
+    import docx  # python-docx, imported for drafts only
+    document = docx.Document(io.BytesIO(blob))
+    mark_draft(document, findings)
+    out = io.BytesIO()
+    document.save(out)
+    return deterministic_zip(out.getvalue())

@@ -1,0 +1,46 @@
+"""What every check writes its findings with: a finding of a rule at a key path, labelled
+with the official labels; the narrative's text as the checks match it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator, Optional
+
+from .errors import Problem
+from .model import Report, field_label, format_path
+from .rules import RULES
+
+
+def label(report: Report, path: tuple) -> str:
+    """The official label of a key path of `report`'s format."""
+    return field_label(path, report.format)
+
+
+def finding(report: Report, rule: str, path: tuple, message: str, values: Optional[dict] = None,
+            labels: Optional[tuple[str, ...]] = None) -> Problem:
+    """A finding of `rule` about the value or text at `path` (labelled from the spec unless
+    `labels` are given)."""
+    if labels is None:
+        found = label(report, path)
+        labels = (found,) if found else ()
+    return RULES[rule].problem(format_path(path), labels, message, values)
+
+
+def normalize(text: str) -> str:
+    """Text as matched by the checks: NFKC (full-width digits and punctuation folded) and
+    no whitespace (published text puts spaces around numbers: 「17 件」)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def narrative_texts(report: Report) -> Iterator[tuple[tuple, str]]:
+    """(key path, normalized text) of every narrative paragraph, its heading included."""
+    for paragraphs in report.narrative.values():
+        for p in paragraphs:
+            yield p.path, normalize(p.heading + p.text)
+
+
+def section_text(report: Report, key: str) -> str:
+    """The whole text of a narrative section ("problems", "proactive.text"…)."""
+    return "".join(p.heading + p.text for p in report.narrative[key])

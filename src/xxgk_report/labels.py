@@ -1,0 +1,211 @@
+"""Finding the official labels in a report's text, and reading each row's numbers after its
+label: the matching that extract's table readers use.
+
+    reader = Reader(tokens(blocks), result.warn, "applications")
+    if reader.find("1.属于国家秘密"):
+        counts = reader.values(7, "1.属于国家秘密")
+
+Labels are compared NFKC, whitespace-insensitive, （ and ( alike, 「1、」 as 「1.」, small typos
+forgiven. In a table, a row's values are the cells after its label in the same row (nothing
+shifts); in text, the next numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Optional
+
+from . import spec
+from .blocks import Table
+
+def key(text: str) -> str:
+    """Text as labels are compared: NFKC, no whitespace, （ and ( alike, 「1、」 as 「1.」."""
+    return re.sub(r"(?<=\d)[、．]", ".", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+
+
+_NUMBERING = re.compile(r"^(\(\w{1,3}\)|[一二三四五六七八九十]+、|\d+[.、])")
+
+
+def label_matches(label: str, text: str, threshold: float = 0.7) -> bool:
+    """Whether `text` holds `label`: exactly, or with a small typo (the same list number,
+    most of the characters in order)."""
+    label, text = key(label), key(text)
+    if label in text:
+        return True
+    if len(label) > 12 and label[:8] in text and text.endswith(label[: len(text) - text.index(label[:8])]):
+        return True  # a long label cut by its row's numbers (a PDF's text): its beginning will do
+    core = re.sub(r"\([^()]*\)$", "", label)  # 「（二）部分公开」 for 「（二）部分公开（区分处理的……）」
+    if core != label and len(core) >= 4 and text.endswith(core):
+        return True
+    number = _NUMBERING.match(label)
+    if number and number.group(0) not in text:
+        return False
+    matcher = difflib.SequenceMatcher(None, label, text, autojunk=False)
+    found = sum(block.size for block in matcher.get_matching_blocks())
+    return found >= threshold * len(label) and len(text) <= 3 * len(label) + 40
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–－―]\s*\d+\s*[-—–－―]$")
+_UNITS = ("万元", "元", "件", "个", "项", "条", "起", "宗", "例", "人次", "次")
+_VALUE = re.compile(r"^([-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(" + "|".join(_UNITS) + ")?$")
+_BLANK = {"-", "—", "–", "－", "―", "─", "/", "／", "\\", "无", "", "空"}
+
+
+@dataclass
+class Token:
+    text: str
+    number: Optional[Any] = None  # int, Decimal, or None for text
+    blank: bool = False
+    #: for a table cell: which table row it is in (its values are the cells after its label)
+    row: Optional[int] = None
+    #: the unit written after the number (「11件」, 「12.5万元」)
+    unit: str = ""
+
+
+def tokens(blocks: list[Any]) -> list[Token]:
+    """The cells and words of a section, in reading order: numbers, blanks and text. A table's
+    cells keep their row; a line of text is split at | and tabs (an empty field between two
+    tabs is a blank cell) or at runs of spaces (a PDF's columns)."""
+    tokens: list[Token] = []
+    row_id = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                row_id += 1
+                tokens += [_token(unicodedata.normalize("NFKC", cell).strip(), row_id) for cell in row]
+            continue
+        text = unicodedata.normalize("NFKC", block.text)
+        if _PAGE_NUMBER.match(text.strip()):
+            continue
+        if "\t" in text:
+            fields = [f.strip() for f in text.strip("\n").split("\t")]
+            tokens += [_token(f) for f in fields]
+            continue
+        for piece in re.split(r"[|｜]+|\s{2,}", text):
+            for word in piece.split():
+                if not _PAGE_NUMBER.match(word):
+                    tokens.append(_token(word))
+    # a unit pdftotext printed apart (「386.52 万元」) belongs to the number before it
+    merged: list[Token] = []
+    for token in tokens:
+        if merged and token.number is None and token.text in _UNITS and merged[-1].number is not None \
+                and not merged[-1].unit and token.row == merged[-1].row:
+            merged[-1].unit, merged[-1].text = token.text, merged[-1].text + token.text
+            continue
+        merged.append(token)
+    return merged
+
+
+def _token(word: str, row: Optional[int] = None) -> Token:
+    word = word.strip()
+    found = _VALUE.match(word)
+    if found:
+        sign, digits, fraction, unit = found.groups()
+        number = ("-" if sign else "") + digits.replace(",", "") + (fraction or "")
+        return Token(word, Decimal(number) if fraction else int(number), row=row, unit=unit or "")
+    if word in _BLANK:
+        return Token(word, 0, blank=True, row=row)
+    return Token(word, row=row)
+
+
+class Reader:
+    """Reads table rows from a token sequence: a row's label, then its numbers."""
+
+    def __init__(self, tokens: list[Token], warn: Callable[[str, str], None], where: str):
+        """`warn(where, message)` is told what could not be read or was read with a guess."""
+        self.tokens, self.warn, self.where, self.cursor = tokens, warn, where, 0
+        #: the text in which the last label was found
+        self.matched = ""
+
+    def find(self, label: str, quiet: bool = False) -> bool:
+        """Move past the next text that holds `label`; False (and stay) if there is none.
+        Numbers passed on the way belong to no row: they are listed (unless `quiet`)."""
+        text, skipped = "", []
+        for i in range(self.cursor, len(self.tokens)):
+            token = self.tokens[i]
+            if token.number is not None:
+                text = ""
+                if not token.blank:  # a blank cell of a header row is nothing to report
+                    skipped.append(token.text)
+                continue
+            text = (text + key(token.text))[-200:]  # labels are short: keep the search linear
+            if label_matches(label, text):
+                self.cursor = i + 1
+                self.matched = text
+                if skipped and not quiet:
+                    self.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行，"
+                                     f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
+                return True
+        return False
+
+    def values(self, count: int, label: str, kinds: Optional[list[str]] = None) -> list[Any]:
+        """The `count` values of the row whose label was just found: in a table, the cells
+        after the label in the same row (a cell that is not a number is read as 0, with a
+        warning, and nothing moves); in text, the next numbers. Blank cells read as 0, with
+        a warning; `None` for a blank total."""
+        kinds = kinds or [spec.COUNT] * count
+        label_row = self.tokens[self.cursor - 1].row if self.cursor else None
+        if label_row is not None:
+            return self._read(self._rest_of_row(label_row)[:count], count, label, kinds)
+        cells: list[Token] = []
+        while len(cells) < count and self.cursor < len(self.tokens):
+            token = self.tokens[self.cursor]
+            if token.number is None and kinds[len(cells)] != spec.TEXT:
+                if cells:
+                    break  # the next row's label: this row is short
+                self.cursor += 1
+                continue
+            cells.append(token)
+            self.cursor += 1
+        return self._read(cells, count, label, kinds)
+
+    def numbers_row(self, count: int, label: str) -> list[Any]:
+        """The next row of numbers, whole (四's values, under its header labels)."""
+        while self.cursor < len(self.tokens) and (self.tokens[self.cursor].number is None
+                                                  or self.tokens[self.cursor].blank):
+            self.cursor += 1
+        row = self.tokens[self.cursor].row if self.cursor < len(self.tokens) else None
+        if row is None:
+            return self.values(count, label)
+        while self.cursor > 0 and self.tokens[self.cursor - 1].row == row:
+            self.cursor -= 1  # from the row's start: a blank first cell is a value too
+        return self._read(self._rest_of_row(row)[:count], count, label, [spec.COUNT] * count)
+
+    def _rest_of_row(self, row: int) -> list[Token]:
+        cells = []
+        while self.cursor < len(self.tokens) and self.tokens[self.cursor].row == row:
+            cells.append(self.tokens[self.cursor])
+            self.cursor += 1
+        return cells
+
+    def _read(self, cells: list[Token], count: int, label: str, kinds: list[str]) -> list[Any]:
+        notes: list[str] = []
+        found = [self._value(kind, cell, notes) for kind, cell in zip(kinds[: len(cells)], cells, strict=True)]
+        if notes:
+            self.warn(self.where, f"「{label}」{'；'.join(dict.fromkeys(notes))}")
+        if len(found) < count:
+            self.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余按 0")
+            found += [0] * (count - len(found))
+        return found
+
+    @staticmethod
+    def _value(kind: str, cell: Token, notes: list[str]) -> Any:
+        if kind == spec.TEXT:
+            return "" if cell.blank else cell.text
+        if cell.blank:
+            notes.append(f"有{'空白' if not cell.text else '「' + cell.text + '」'}的格子，按 0 读取")
+            return None
+        if cell.number is None:
+            notes.append(f"「{cell.text}」不是数字，按 0 读取")
+            return None
+        if kind == spec.DECIMAL and cell.unit == "元":
+            notes.append(f"「{cell.text}」以元为单位，已换算为万元")
+            return cell.number / 10000
+        if kind != spec.DECIMAL and isinstance(cell.number, Decimal):
+            notes.append(f"「{cell.text}」不是整数，按 0 读取")
+            return None
+        return cell.number

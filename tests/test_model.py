@@ -278,3 +278,16 @@ def test_2019_keys_in_a_2021_year_say_which_format_they_are():
     found = problems_of({"year": 2021, "agency": "某镇", "proactive": {"procurement": {"items": 1}}})
     assert found[0] == ("错误 D1 format「年报格式」：二、主动公开政府信息情况 用了 2019 格式的键（items、procurement），"
                         "而 2021 年度默认 2021 格式；请按 2021 格式改写这张表，或写明 format: 2019")
+
+
+@pytest.mark.parametrize("title, heading", [
+    ("提升质量水平", "（一）提升质量水平。"),          # a run-in heading ends with 。
+    ("为什么要公开？", "（一）为什么要公开？"),        # …unless it ends a question,
+    ("坚持三个原则！", "（一）坚持三个原则！"),        # an exclamation,
+    ("具体做法如下：", "（一）具体做法如下："),        # or a colon
+    ("已经写了句号。", "（一）已经写了句号。"),        # and never twice
+])
+def test_a_run_in_heading_gets_a_full_stop_unless_it_ends_with_its_own(title, heading):
+    report = build_report({"year": 2022, "agency": "某镇", "problems": [{"title": title, "text": "正文。"}]})
+    (paragraph,) = report.narrative["problems"]
+    assert (paragraph.kind, paragraph.heading, paragraph.text) == ("runin", heading, "正文。")

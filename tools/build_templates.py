@@ -28,7 +28,6 @@ from docx.shared import Twips
 
 from xxgk_report import spec
 from xxgk_report.ooxml import (
-    deterministic_zip,
     element,
     field_runs,
     paragraph,
@@ -38,6 +37,7 @@ from xxgk_report.ooxml import (
     style_element,
     table_element,
 )
+from xxgk_report.package import deterministic_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

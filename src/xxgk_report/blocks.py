@@ -17,7 +17,8 @@ from lxml import etree
 
 from .errors import DataError
 from .files import MAX_TEXT_FILE, InputError, read_bounded, read_zip
-from .ooxml import UnsafeXML, body_of, bold_lead, is_paragraph, is_table, parse_xml, table_rows, text_of
+from .ooxml import body_of, bold_lead, is_paragraph, is_table, table_rows, text_of
+from .package import UnsafeXML, parse_xml
 from .rules import RULES
 
 SUFFIXES = (".docx", ".html", ".htm", ".txt")

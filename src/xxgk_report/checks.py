@@ -21,7 +21,7 @@ from .claims import check_all_upheld, check_narrative_numbers
 from .errors import Problem
 from .findings import finding as _finding
 from .findings import label as _label
-from .findings import normalize, section_text
+from .findings import narrative_texts, normalize, section_text
 from .formatting import format_date, format_number
 from .model import Kind, Report
 from .rules import RULES
@@ -175,11 +175,9 @@ def check_date(report: Report) -> Iterator[Problem]:
 
 
 def _texts(report: Report) -> Iterator[tuple[tuple, str]]:
-    """(key path, text) of the title and of every narrative paragraph, in document order."""
-    yield ("title",), report.title
-    for paragraphs in report.narrative.values():
-        for p in paragraphs:
-            yield p.path, p.heading + p.text
+    """(key path, normalized text) of the title and of every narrative paragraph, in order."""
+    yield ("title",), normalize(report.title)
+    yield from narrative_texts(report)
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
@@ -203,7 +201,7 @@ def check_years(report: Report) -> Iterator[Problem]:
                        {"title_year": int(title_years[0]), "year": report.year})
     latest = report.year + 1
     for path, text in _texts(report):
-        later = _later_years(normalize(text), latest)
+        later = _later_years(text, latest)
         if later:
             shown = "、".join(f"{y}年" for y in later)
             yield _finding(report, "Y2", path, f"出现了 {shown}，晚于报告年度的次年（{latest}年）；"
@@ -221,7 +219,7 @@ def check_cited_format(report: Report) -> Iterator[Problem]:
     if report.format < spec.FORMAT_2021:
         return
     for path, text in _texts(report):
-        if _NOTICE_2019.search(normalize(text)):
+        if _NOTICE_2019.search(text):
             yield _finding(report, "F1", path, f"引用了 {spec.NOTICE_2019}（2019 年版格式，只适用于 2019、2020 年度报告）；"
                            f"{report.year} 年度报告应按 {spec.NOTICE_2021} 的格式编制，请改正引用")
 

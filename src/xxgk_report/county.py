@@ -78,12 +78,8 @@ def _is_summary(path: Path) -> bool:
         return False
 
 
-def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
-              roster: Optional[list[str]] = None) -> Summary:
-    """Add up the units' tables; refuse unreadable files, mixed years or formats, a unit
-    twice, and units whose own numbers break a rule (each named)."""
-    units: list[Report] = []
-    problems: list[Problem] = []
+def _read_units(paths: list[Path], problems: list[Problem]) -> list[Report]:
+    units = []
     for path in paths:
         if _is_summary(path):
             problems.append(_problem(f"{path} 是 make-report sum 生成的汇总文件，不是单位的数据，未计入", WARNING))
@@ -93,10 +89,11 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
         except DataError as exc:
             problems.append(_problem(f"数据文件无法使用（{sum(p.is_error for p in exc.problems)} 处错误），"
                                      f"第一处：{next(p for p in exc.problems if p.is_error)}", where=str(path)))
-    if not units:
-        problems.append(_problem("没有单位的数据文件"))
-    if not agency.strip():
-        problems.append(_problem("缺少汇总报告的机关全称（--agency），例如 某某县人民政府"))
+    return units
+
+
+def _years_and_formats(units: list[Report], year: Optional[int]) -> list[Problem]:
+    problems = []
     years = sorted({u.year for u in units})
     formats = sorted({u.format for u in units})
     if year is not None and years and years != [year]:
@@ -108,37 +105,68 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
     if len(formats) > 1:
         problems.append(_problem("单位的年报格式不一致：" + "、".join(
             f"{u.source}（{u.format}）" for u in units if u.format != formats[-1]) + f" 与其他单位（{formats[-1]}）不同"))
+    return problems
+
+
+def _twins(units: list[Report]) -> tuple[dict[str, Report], list[Problem]]:
+    """The units by normalised name, and a problem for each unit that comes twice."""
     seen: dict[str, Report] = {}
+    problems = []
     for unit in units:
         twin = seen.get(name_key(unit.agency))
         if twin is not None:
             same = "" if twin.agency == unit.agency else f"（“{twin.agency}”与“{unit.agency}”只有空格、括号或看不见的字符不同）"
             problems.append(_problem(f"“{unit.agency}”出现两次（{twin.source}、{unit.source}）{same}，会重复计算"))
         seen.setdefault(name_key(unit.agency), unit)
+    return seen, problems
+
+
+def _roster_gaps(units: list[Report], seen: dict[str, Report], roster: list[str]) -> list[Problem]:
+    names = {name_key(name) for name in roster}
+    missing = [name for name in roster if name_key(name) not in seen]
+    extra = [u for u in units if name_key(u.agency) not in names]
+    problems = []
+    if missing:
+        problems.append(_problem(f"名单中 {len(missing)} 个单位没有数据文件：{'、'.join(missing)}", WARNING))
+    if extra:
+        problems.append(_problem(f"{len(extra)} 个数据文件的单位不在名单中：" + "、".join(
+            f"{u.agency}（{u.source}）{_suggest(u.agency, missing)}" for u in extra), WARNING))
+    return problems
+
+
+def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
+              roster: Optional[list[str]] = None) -> Summary:
+    """Add up the units' tables; refuse unreadable files, mixed years or formats, a unit
+    twice, and units whose own numbers break a rule (each named)."""
+    problems: list[Problem] = []
+    units = _read_units(paths, problems)
+    if not units:
+        problems.append(_problem("没有单位的数据文件"))
+    if not agency.strip():
+        problems.append(_problem("缺少汇总报告的机关全称（--agency），例如 某某县人民政府"))
+    problems += _years_and_formats(units, year)
+    seen, twins = _twins(units)
+    problems += twins
     for unit in units:
-        errors = [p for p in check_report(unit) if p.is_error]
-        for error in errors:
-            problems.append(_problem(f"“{unit.agency}”的数据有错误，合计也会错：{error}", where=str(unit.source)))
+        problems += [_problem(f"“{unit.agency}”的数据有错误，合计也会错：{error}", where=str(unit.source))
+                     for error in check_report(unit) if error.is_error]
     if roster is not None:
-        names = {name_key(name) for name in roster}
-        missing = [name for name in roster if name_key(name) not in seen]
-        extra = [u for u in units if name_key(u.agency) not in names]
-        if missing:
-            problems.append(_problem(f"名单中 {len(missing)} 个单位没有数据文件：{'、'.join(missing)}", WARNING))
-        if extra:
-            problems.append(_problem(f"{len(extra)} 个数据文件的单位不在名单中：" + "、".join(
-                f"{u.agency}（{u.source}）{_suggest(u.agency, missing)}" for u in extra), WARNING))
+        problems += _roster_gaps(units, seen, roster)
     if any(p.is_error for p in problems):
         return Summary("", units, problems)
-    fmt = spec.FORMATS[formats[0]]
+    return _summary(units, agency, problems)
+
+
+def _summary(units: list[Report], agency: str, problems: list[Problem]) -> Summary:
+    fmt, year = spec.FORMATS[units[0].format], units[0].year
     tables = add_up(units, fmt)
     for (_, row), note in tables.notes.items():
         if note.startswith(_CANNOT_ADD):
             problems.append(_problem(f"{row}：{note}", WARNING))
-    header = [f"{agency}{years[0]}年度汇总：{len(units)} 个单位的表格数字逐格相加（make-report sum）。",
+    header = [f"{agency}{year}年度汇总：{len(units)} 个单位的表格数字逐格相加（make-report sum）。",
               "本文件包含的单位：", *(f"  {u.agency}（{u.source}）" for u in units)]
     header += [f"警告：{p.message}" for p in problems]
-    text = write_data_file(years[0], agency, fmt, tables, header=tuple(header), made_by=MADE_BY)
+    text = write_data_file(year, agency, fmt, tables, header=tuple(header), made_by=MADE_BY)
     return Summary(text, units, problems)
 
 

@@ -10,9 +10,41 @@ from __future__ import annotations
 import io
 
 from .errors import Problem, count_errors
-from .ooxml import deterministic_zip, draft_header, draft_notice, replace_children
+from .ooxml import element, paragraph_properties, run, run_properties
+from .package import deterministic_zip
 
 DRAFT_MARK = "草稿"
+DRAFT_COLOR = "C00000"
+
+
+def draft_header(mark: str):
+    """The header paragraph of every page of a draft: `mark` in red 黑体 三号, centred."""
+    return element("w:p", children=[
+        paragraph_properties(jc="center"),
+        run(mark, rpr=run_properties("黑体", 32, bold=True, color=DRAFT_COLOR)),
+    ])
+
+
+def draft_notice(lines: list[str]) -> list:
+    """Paragraphs that open a draft, red 小四 (the first bold), then a page break."""
+    paragraphs = [
+        element("w:p", children=[
+            paragraph_properties(first_line_chars=0),
+            run(line, rpr=run_properties("仿宋_GB2312", 24, color=DRAFT_COLOR, bold=(i == 0))),
+        ])
+        for i, line in enumerate(lines)
+    ]
+    page_break = element("w:r", children=[element("w:br", {"w:type": "page"})])
+    paragraphs.append(element("w:p", children=[page_break]))
+    return paragraphs
+
+
+def _replace_children(root, children) -> None:
+    """Make `children` the only children of `root` (a header's w:hdr)."""
+    for child in list(root):
+        root.remove(child)
+    for child in children:
+        root.append(child)
 
 
 def draft_summary(findings: list[Problem]) -> str:
@@ -31,7 +63,7 @@ def mark_draft(document, findings: list[Problem]) -> None:
             headers.append(section.first_page_header)
         for header in headers:
             header.is_linked_to_previous = False
-            replace_children(header._element, [draft_header(DRAFT_MARK)])
+            _replace_children(header._element, [draft_header(DRAFT_MARK)])
     first = document.element.body[0]
     for p in draft_notice([draft_summary(findings)] + [str(f) for f in findings]):
         first.addprevious(p)

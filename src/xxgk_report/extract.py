@@ -65,9 +65,30 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     if len(sections) <= 2:  # the head, and one heading at most
         raise DataError(str(path), [RULES["D1"].problem("", (), "这不像一份政府信息公开工作年度报告："
                                                         f"找不到「{spec.SECTIONS[0][1]}」「{spec.SECTIONS[1][1]}」等标题")])
-    head = sections.pop("head")
-    tables = {k: sections.get(k, []) for k, _ in spec.SECTIONS[1:4]}
-    fmt = spec.FORMATS[_detect_format(tables["proactive"], blocks)]
+    fmt = spec.FORMATS[_detect_format(sections.get("proactive", []), blocks)]
+    preamble = _head(sections.pop("head"), sections, fmt, result)
+    data = result.data
+    data["preamble"] = _narrative(preamble)
+    data["overview"] = _narrative(sections.get("overview", []))
+    for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
+        text, rest = _section_text(sections.get(section_key, []), section_key)
+        data[section_key] = {"text": _narrative(text)}
+        values = reader(Reader(tokens(rest), result.warn, section_key), fmt)
+        data[section_key].update(spec.nest(values).get(section_key, {}))
+    data["problems"] = _narrative(sections.get("problems", []))
+    _tail(list(sections.get("other_matters", [])), result)
+    for section_key, heading in spec.SECTIONS:
+        if section_key not in sections:
+            result.warn(section_key, f"找不到「{heading}」这一部分")
+    for field_key, given in (("agency", agency), ("year", year)):
+        if given:
+            data[field_key] = given
+            result.problems = [p for p in result.problems if p.path != field_key]
+    return result
+
+
+def _head(head: list[Any], sections: dict[str, list[Any]], fmt: spec.FormatSpec, result: Extracted) -> list[Para]:
+    """Year, agency, format and title from the report's head; the preamble's paragraphs."""
     data = result.data
     title_blocks, preamble = _title(head, result)
     title = "".join(key(p.text) for p in title_blocks)
@@ -84,15 +105,12 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     expected_title = f"{data['agency']}{data['year']}年{spec.REPORT_NAME}"
     if title and title != expected_title:
         data["title"] = "".join(line.strip() for p in title_blocks for line in p.text.split("\n"))
-    data["preamble"] = _narrative(preamble)
-    data["overview"] = _narrative(sections.get("overview", []))
-    for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
-        blocks_here = sections.get(section_key, [])
-        text, rest = _section_text(blocks_here, section_key)
-        data[section_key] = {"text": _narrative(text)}
-        data[section_key].update(spec.nest(reader(Reader(tokens(rest), result.warn, section_key), fmt)).get(section_key, {}))
-    data["problems"] = _narrative(sections.get("problems", []))
-    other = list(sections.get("other_matters", []))
+    return preamble
+
+
+def _tail(other: list[Any], result: Extracted) -> None:
+    """六, its 落款 (date, and the agency when the title did not give it)."""
+    data = result.data
     signoff, signed_by = _signoff(other, data["agency"], result)
     if signoff:
         data["date"] = signoff
@@ -102,14 +120,6 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     elif not data["agency"]:
         result.warn("agency", "标题和落款中都找不到机关名称，请填写 agency（或用 --agency）")
     data["other_matters"] = _narrative(other)
-    for section_key, heading in spec.SECTIONS:
-        if section_key not in sections:
-            result.warn(section_key, f"找不到「{heading}」这一部分")
-    for field_key, given in (("agency", agency), ("year", year)):
-        if given:
-            data[field_key] = given
-            result.problems = [p for p in result.problems if p.path != field_key]
-    return result
 
 
 def _split_sections(blocks: list[Any]) -> dict[str, list[Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, Optional
+from typing import Optional
 
 from .errors import Problem
 from .model import Report, field_label, format_path
@@ -34,11 +34,20 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def narrative_texts(report: Report) -> Iterator[tuple[tuple, str]]:
-    """(key path, normalized text) of every narrative paragraph, its heading included."""
-    for paragraphs in report.narrative.values():
-        for p in paragraphs:
-            yield p.path, normalize(p.heading + p.text)
+def narrative_texts(report: Report) -> list[tuple[tuple, str]]:
+    """(key path, normalized text) of every narrative paragraph, its heading included;
+    normalized once per report, however many checks read it."""
+    global _last
+    if _last[0] is not report:
+        texts = [(p.path, normalize(p.heading + p.text)) for paragraphs in report.narrative.values()
+                 for p in paragraphs]
+        _last = (report, texts)
+    return _last[1]
+
+
+#: the last report whose texts were normalized, and its texts (a report is checked by one
+#: check after another: each reads them)
+_last: tuple = (None, [])
 
 
 def section_text(report: Report, key: str) -> str:

@@ -24,7 +24,8 @@ import re
 from lxml import etree
 
 from .errors import Problem
-from .ooxml import UnsafeXML, external_targets, field_instructions, paragraph_texts, parse_xml
+from .ooxml import field_instructions, paragraph_texts
+from .package import UnsafeXML, external_targets, parse_xml
 from .rules import RULES
 from .sandbox import MAX_BRACES
 

@@ -1,4 +1,5 @@
-"""Every WordprocessingML detail in one place: elements, fonts, styles, table spans, zip.
+"""Every WordprocessingML detail in one place: elements, fonts, styles, table spans, fields,
+reading a body's text and tables (the package around it, zip and XML parsing: package.py).
 
 Functions are named for what they do to the XML. A merged cell is data (a `spec.Cell`
 rectangle) plus `table_element`, which applies it and raises on a layout that is not a
@@ -7,17 +8,12 @@ partition of the grid into rectangles.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
 from lxml import etree
 
 from .spec import Cell, TableSpec
-
-#: Fixed timestamp of every zip entry, so that the same input gives the same bytes.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 LATIN_FONT = "Times New Roman"
 
@@ -319,45 +315,9 @@ def table_cells(tbl) -> tuple[int, list[TableCell]]:
     return len(tbl.findall(f"{w}tblGrid/{w}gridCol")), cells
 
 
-class UnsafeXML(ValueError):
-    """An XML part declares a DOCTYPE (entities, external DTDs): never needed in a .docx."""
-
-
-#: The one parser of every XML part: strict (broken XML is an error, never repaired), no
-#: entities resolved, no DTD loaded, nothing fetched from the network.
-_PARSER = etree.XMLParser(recover=False, resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
-
-
-def parse_xml(blob: bytes):
-    """The root element of an XML part; etree.XMLSyntaxError when it is not well-formed,
-    UnsafeXML when it declares a DOCTYPE."""
-    root = etree.fromstring(blob, _PARSER)
-    info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None:
-        raise UnsafeXML("DOCTYPE")
-    return root
-
-
-def xml_text(blob: bytes) -> str:
-    """An XML part as text, whatever encoding it declares (Word writes UTF-8; UTF-16 is legal)."""
-    try:
-        return blob.decode("utf-8")
-    except UnicodeDecodeError:
-        return etree.tostring(parse_xml(blob), encoding="unicode")
-
-
 def paragraph_texts(root) -> list[str]:
     """The text of every w:p under `root` (its w:t, joined), in document order."""
     return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p"))]
-
-
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-
-
-def external_targets(rels) -> list[str]:
-    """The targets of a .rels part's relationships that point outside the package
-    (TargetMode="External": a remote template, a linked image, a hyperlink)."""
-    return [r.get("Target", "") for r in rels.iter(_RELATIONSHIPS) if r.get("TargetMode") == "External"]
 
 
 def field_instructions(root) -> list[str]:
@@ -384,59 +344,8 @@ def field_instructions(root) -> list[str]:
     return found
 
 
-def zip_parts(parts: dict[str, bytes]) -> bytes:
-    """A .docx package of `parts` (in their order) with fixed entry times: equal parts give
-    equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, blob in parts.items():
-            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, blob)
-    return out.getvalue()
-
-
-def deterministic_zip(blob: bytes) -> bytes:
-    """Return the same .docx package with fixed entry times, so equal input gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(blob)) as source:
-        return zip_parts({info.filename: source.read(info.filename) for info in source.infolist()})
-
-
 # ---------------------------------------------------------------------------
-# Drafts, and the fitting of a line of type
-
-
-DRAFT_COLOR = "C00000"
-
-
-def draft_header(mark: str):
-    """The header paragraph of every page of a draft: `mark` in red 黑体 三号, centred."""
-    return element("w:p", children=[
-        paragraph_properties(jc="center"),
-        run(mark, rpr=run_properties("黑体", 32, bold=True, color=DRAFT_COLOR)),
-    ])
-
-
-def draft_notice(lines: list[str]) -> list:
-    """Paragraphs that open a draft, red 小四 (the first bold), then a page break."""
-    paragraphs = [
-        element("w:p", children=[
-            paragraph_properties(first_line_chars=0),
-            run(line, rpr=run_properties("仿宋_GB2312", 24, color=DRAFT_COLOR, bold=(i == 0))),
-        ])
-        for i, line in enumerate(lines)
-    ]
-    page_break = element("w:r", children=[element("w:br", {"w:type": "page"})])
-    paragraphs.append(element("w:p", children=[page_break]))
-    return paragraphs
-
-
-def replace_children(root, children) -> None:
-    """Make `children` the only children of `root` (a header's w:hdr)."""
-    for child in list(root):
-        root.remove(child)
-    for child in children:
-        root.append(child)
+# Styles, and the fitting of a line of type
 
 
 def style_size(styles, style_id: str) -> Optional[int]:
@@ -528,3 +437,8 @@ def is_paragraph(node) -> bool:
 
 def is_table(node) -> bool:
     return node.tag == qn("w:tbl")
+
+
+def tables_of(document) -> list:
+    """Every w:tbl of a document, in order (nested ones too)."""
+    return list(document.iter(qn("w:tbl")))

@@ -162,7 +162,7 @@ def _read_yaml(text: str, source: str) -> Any:
         node = loader.get_single_node()
         if node is not None and "*" in text:  # without an alias nothing expands beyond the text
             _check_expansion(node, source)
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct(loader, node, {}) if node is not None else None
     except yaml.YAMLError as exc:
         raise _unreadable(source, _yaml_error_message(exc)) from None
     except RecursionError:
@@ -172,6 +172,53 @@ def _read_yaml(text: str, source: str) -> Any:
     finally:
         loader.dispose()
     return _given_back(data, stand_ins) if stand_ins else data
+
+
+_TAG = "tag:yaml.org,2002:"
+_BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+
+
+def _construct(loader: _Loader, node: yaml.Node, made: dict[int, Any]) -> Any:
+    """The Python value of a composed node, as the loader's constructors would make it (faster:
+    the data file's own kinds of node directly; any other tag through the loader). A node an
+    alias repeats is made once: `made` holds what was made, by node."""
+    if id(node) in made:
+        return made[id(node)]
+    tag = node.tag
+    if tag == _TAG + "str":
+        value: Any = node.value
+    elif tag in (_TAG + "int", _TAG + "float"):
+        value = _number(node.value)
+    elif tag == _TAG + "null":
+        value = None
+    elif tag == _TAG + "bool":
+        value = _BOOLEANS[node.value.lower()]
+    elif tag == _TAG + "seq":
+        value = made[id(node)] = []
+        value.extend(_construct(loader, child, made) for child in node.value)
+    elif tag == _TAG + "map":
+        value = made[id(node)] = _mapping(loader, node, made)
+    else:  # dates, !!set, !!binary…, and tags no safe loader knows (an error)
+        value = loader.construct_object(node, deep=True)
+    made[id(node)] = value
+    return value
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, made: dict[int, Any]) -> dict:
+    loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        key = _construct(loader, key_node, made)
+        try:
+            duplicate = key in mapping
+        except TypeError:
+            raise _node_error(key_node, "键不能是列表或映射") from None
+        if duplicate:
+            raise _node_error(key_node, f"键 “{key}” 重复出现（第 {lines[key]} 行已有）")
+        lines[key] = key_node.start_mark.line + 1
+        mapping[key] = _construct(loader, value_node, made)
+    return mapping
 
 
 def _given_back(value: Any, stand_ins: dict[int, int]) -> Any:

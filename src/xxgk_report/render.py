@@ -32,7 +32,8 @@ from .files import InputError, read_zip
 from .formatting import text_width
 from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Report
-from .ooxml import UnsafeXML, fit_style_to_line, parse_xml, style_size, xml_text, zip_parts
+from .ooxml import fit_style_to_line, style_size
+from .package import UnsafeXML, parse_xml, xml_text, zip_parts
 from .sandbox import CODE_VERSION, compile_template, jinja_environment
 from .sandbox import render as render_part
 

@@ -8,6 +8,7 @@ This module only reads zip entries: it is cheap enough for every start of the co
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +18,7 @@ from typing import Optional
 from lxml import etree
 
 from .errors import TemplateError
+from .package import UnsafeXML, parse_xml
 
 DEFAULT = "default"
 #: the variant a report gets when neither its data nor the command names one, by format
@@ -48,8 +50,8 @@ def _properties(path: Path) -> tuple[str, Optional[int]]:
     """A template's one-line description and format, from its document properties."""
     try:
         with zipfile.ZipFile(path) as archive:
-            core = etree.fromstring(archive.read("docProps/core.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            core = parse_xml(archive.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, UnsafeXML):
         return "", None
     description, category = core.find(f"{_DC}description"), core.find(f"{_CP}category")
     text = " ".join((description.text or "").split()) if description is not None else ""
@@ -57,21 +59,21 @@ def _properties(path: Path) -> tuple[str, Optional[int]]:
     return text, int(year) if year.isdigit() else None
 
 
-def _paths() -> list[Path]:
-    return sorted(_folder().glob("*.docx"), key=lambda p: (p.name != _DEFAULT_FILE, p.name))
+@functools.lru_cache(maxsize=None)
+def _paths() -> tuple[Path, ...]:
+    """The shipped templates (installed with the package: they do not change while it runs)."""
+    return tuple(sorted(_folder().glob("*.docx"), key=lambda p: (p.name != _DEFAULT_FILE, p.name)))
 
 
-def variants() -> list[Variant]:
+@functools.lru_cache(maxsize=None)
+def variants() -> tuple[Variant, ...]:
     """The shipped variants, default first, then by name."""
-    return [Variant(_name(p), p, *_properties(p)) for p in _paths()]
+    return tuple(Variant(_name(p), p, *_properties(p)) for p in _paths())
 
 
 def shipped(path: Path) -> Optional[Variant]:
     """The shipped variant at `path`, or None for any other file."""
-    for candidate in _paths():
-        if candidate == path:
-            return Variant(_name(path), path, *_properties(path))
-    return None
+    return next((variant for variant in variants() if variant.path == path), None)
 
 
 def is_path(name: str) -> bool:

@@ -83,25 +83,9 @@ def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> Any:
         raise _node_error(node, f"日期 “{node.value}” 不存在") from None
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
-    loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
-    seen: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        try:
-            duplicate = key in seen
-        except TypeError:
-            raise _node_error(key_node, "键不能是列表或映射") from None
-        if duplicate:
-            raise _node_error(key_node, f"键 “{key}” 重复出现（第 {seen[key].start_mark.line + 1} 行已有）")
-        seen[key] = key_node
-    return loader.construct_mapping(node)
-
-
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict:

@@ -3,14 +3,19 @@ from __future__ import annotations
 import contextlib
 import copy
 import signal
+import zipfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from xxgk_report import api
+from xxgk_report.variants import template_path
 from xxgk_report.cli import main
+
+from . import docx_reader as dr
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -92,3 +97,23 @@ def within(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def package(tmp_path) -> Callable[..., Path]:
+    """A copy of the default template with parts changed: {name: f(text) or bytes or None}."""
+    def make(changes: dict, name: str = "hostile.docx") -> Path:
+        parts = dr.parts(template_path("default").read_bytes())
+        for part, change in changes.items():
+            if callable(change):
+                parts[part] = change(parts.get(part, b"").decode("utf-8")).encode("utf-8")
+            elif change is None:
+                parts.pop(part, None)
+            else:
+                parts[part] = change
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part, blob in parts.items():
+                archive.writestr(part, blob)
+        return path
+    return make

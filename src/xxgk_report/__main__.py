@@ -1,5 +1,5 @@
 """`python -m xxgk_report` runs the `make-report` command."""
 
-from .cli import main
+from .entry import run
 
-main(prog_name="make-report")
+run()

@@ -25,7 +25,7 @@ from .errors import (
     count_errors,
 )
 from .model import Report, build_report, load_report
-from .outputs import Staged, refuse_overwriting, require_suffix, write_atomic
+from .outputs import Staged, refuse_overwriting, refuse_replacing_templates, require_suffix, write_atomic
 from .render import load_template, render_docx
 from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
@@ -207,6 +207,11 @@ def _inputs(report: Report, template: Optional[str], previous: Optional[Data]) -
         base = report.source.parent if template is None and report.source else None
         path = Path(name).expanduser()
         inputs.append((base / path if base is not None and not path.is_absolute() else path, "模板"))
+    else:
+        try:
+            inputs.append((template_path(name or DEFAULT_FOR_FORMAT[report.format]), "模板"))
+        except TemplateError:
+            pass  # said when the report is rendered
     return inputs
 
 
@@ -220,6 +225,7 @@ def write_report(report: Report, target: Path, template: Optional[str] = None, *
     require_suffix(target, (".docx",), "（另要 PDF 或网页时加 --pdf、--html，它们写在 .docx 旁边）")
     paths = output_paths(target, html, html_fragment, pdf)
     refuse_overwriting(paths, _inputs(report, template, previous))
+    refuse_replacing_templates(paths)
     blob, findings = render_checked(report, template, previous=previous, draft=draft)
     with Staged() as out:
         out.add(target, blob)

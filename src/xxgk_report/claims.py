@@ -56,7 +56,8 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 def _count_of(text: str) -> Optional[int]:
     """「3,119」 → 3119, 「两」 → 2, 「十二」 → 12, 「二十」 → 20; None if not a number."""
     if text[0].isdigit():
-        return int(text.replace(",", ""))
+        digits = text.replace(",", "")
+        return int(digits) if len(digits) <= 15 else None  # no count has more digits
     if "十" not in text:
         return _CN_DIGITS[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")

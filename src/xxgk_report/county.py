@@ -205,7 +205,8 @@ def _suggest(name: str, candidates: list[str]) -> str:
     return f"（名单中的“{close[0]}”？）" if close else ""
 
 
-_AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(\D*)\s*$")
+#: an amount written as text: digits, then its unit (linear: no two parts can match the same text)
+_AMOUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)(\D*)")
 
 
 #: Decimal sums are exact: the context's precision covers any amount the model accepts
@@ -218,8 +219,8 @@ def _add(values: list[Any], kind: str) -> Any:
         with localcontext(_EXACT):
             return sum(values, Decimal(0) if kind == spec.DECIMAL else 0)
     # 2019 采购总金额 is text: add it up when every unit wrote a number with the same unit
-    parsed = [_AMOUNT.match(str(v)) for v in values if str(v) not in ("", "0")]
-    units = {m.group(2) for m in parsed if m}
+    parsed = [_AMOUNT.fullmatch(str(v).strip()) for v in values if str(v) not in ("", "0")]
+    units = {m.group(2).strip() for m in parsed if m}
     if all(parsed) and len(units) <= 1:
         try:
             with localcontext(_EXACT):

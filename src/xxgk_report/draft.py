@@ -8,6 +8,7 @@ The marking is made after the template is rendered, so it works with any templat
 from __future__ import annotations
 
 import io
+import re
 
 from .errors import Problem, count_errors
 from .ooxml import element, paragraph_properties, run, run_properties
@@ -25,12 +26,20 @@ def draft_header(mark: str):
     ])
 
 
+#: what XML cannot hold: a finding may quote it (an unknown key of a data file), shown escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def draft_notice(lines: list[str]) -> list:
     """Paragraphs that open a draft, red 小四 (the first bold), then a page break."""
     paragraphs = [
         element("w:p", children=[
             paragraph_properties(first_line_chars=0),
-            run(line, rpr=run_properties("仿宋_GB2312", 24, color=DRAFT_COLOR, bold=(i == 0))),
+            run(_xml_safe(line), rpr=run_properties("仿宋_GB2312", 24, color=DRAFT_COLOR, bold=(i == 0))),
         ])
         for i, line in enumerate(lines)
     ]

@@ -7,6 +7,7 @@ numbers on each side, and what to change.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
@@ -84,3 +85,17 @@ class TemplateError(ReportError):
 
 class OutputError(ReportError):
     """The report cannot be written where it was asked to go."""
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘已满", errno.EFBIG: "文件超过了系统对单个文件大小的限制", errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中的某一级不是文件夹", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或文件夹不存在", errno.EROFS: "磁盘是只读的", errno.ENAMETOOLONG: "文件名太长",
+    errno.EEXIST: "已经存在", errno.EBUSY: "文件正被占用", errno.EMFILE: "打开的文件太多",
+    errno.EIO: "读写出错（磁盘或网络故障？）", errno.EXDEV: "不能跨磁盘移动",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Chinese (its own text is English)."""
+    return _OS_REASONS.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else "系统错误")

@@ -30,7 +30,7 @@ from .errors import DataError, Problem
 from .labels import _PAGE_NUMBER, Reader, key, label_matches, tokens
 from .rules import RULES
 from .values import Value
-from .yamltext import comment
+from .yamltext import comment, needs_escapes
 
 __all__ = ["SUFFIXES", "Extracted", "data_file_text", "extract", "key", "label_matches"]
 
@@ -384,6 +384,8 @@ _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(
 _Dumper.add_representer(dict, lambda dumper, value: dumper.represent_mapping(
     "tag:yaml.org,2002:map", value, flow_style=bool(value) and all(
         isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in value.values())))
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(  # one line, escapes: as yamltext
+    "tag:yaml.org,2002:str", value, style='"' if needs_escapes(value) else None))
 _Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", value, flow_style=not value))
 

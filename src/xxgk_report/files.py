@@ -16,9 +16,10 @@ import io
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
-from .errors import ReportError
+from .errors import ReportError, os_reason
 
 MB = 1024 * 1024
 #: a data file (.yaml/.json): real ones are under 100 KB
@@ -48,7 +49,7 @@ def read_bounded(path: Path, limit: int, what: str = "文件") -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise InputError(f"无法读取{what} {path}（{exc.strerror}）") from None
+        raise InputError(f"无法读取{what} {path}（{os_reason(exc)}）") from None
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
@@ -57,7 +58,7 @@ def read_bounded(path: Path, limit: int, what: str = "文件") -> bytes:
         try:
             blob = handle.read(limit + 1)
         except OSError as exc:
-            raise InputError(f"无法读取{what} {path}（{exc.strerror}）") from None
+            raise InputError(f"无法读取{what} {path}（{os_reason(exc)}）") from None
     if len(blob) > limit:
         raise InputError(f"{what} {path} 超过 {_size_text(limit)}，未读取（这么大的文件不会是年度报告的{what}）")
     return blob
@@ -77,8 +78,10 @@ def read_zip(path: Path, what: str = "Word 文档", names=None) -> dict[str, byt
         _check_declared(path, what, infos, wanted)
         try:
             return {info.filename: archive.read(info) for info in wanted}
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-            raise InputError(f"{what} {path} 已损坏（{type(exc).__name__}），无法读取") from None
+        except RuntimeError:  # zipfile's word for an encrypted entry
+            raise InputError(f"{what} {path} 中有加密的部分，无法读取；请另存为不加密的文件") from None
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error):
+            raise InputError(f"{what} {path} 已损坏，无法读取") from None
 
 
 def _check_declared(path: Path, what: str, infos: list, wanted: list) -> None:

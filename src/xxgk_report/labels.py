@@ -51,7 +51,8 @@ def label_matches(label: str, text: str, threshold: float = 0.7) -> bool:
 
 _PAGE_NUMBER = re.compile(r"^[-—–－―]\s*\d+\s*[-—–－―]$")
 _UNITS = ("万元", "元", "件", "个", "项", "条", "起", "宗", "例", "人次", "次")
-_VALUE = re.compile(r"^([-−－]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(" + "|".join(_UNITS) + ")?$")
+#: a number in a cell: at most 15 digits (no count has more), a fraction of at most 12
+_VALUE = re.compile(r"^([-−－]?)(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(\.\d{1,12})?(" + "|".join(_UNITS) + ")?$")
 _BLANK = {"-", "—", "–", "－", "―", "─", "/", "／", "\\", "无", "", "空"}
 
 

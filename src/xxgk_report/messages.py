@@ -16,9 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from . import spec
-from .errors import Problem
+from .errors import ERROR, Problem
 from .reader import HugeNumber, NumberText
 from .rules import RULES
+
+
+#: the most findings listed about one data file (the rest are counted): a file of a million
+#: unknown keys is not a million lines to read
+MAX_PROBLEMS = 500
 
 
 class Collector:
@@ -28,13 +33,33 @@ class Collector:
         self.problems: list[Problem] = []
         self.given_totals: dict[str, int] = {}
         self.format = spec.FORMAT_2021  # set once the file's format is known: labels differ
+        self.omitted = 0
+        self.omitted_errors = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
 
     def add(self, path: tuple, message: str, rule: str = "D1") -> None:
+        if self.full:
+            self.omitted += 1
+            self.omitted_errors += RULES[rule].severity == ERROR
+            return
         label = field_label(path, self.format)
         self.problems.append(RULES[rule].problem(format_path(path), (label,) if label else (), message))
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the file has an error, listed or not."""
+        return bool(self.omitted_errors) or any(p.is_error for p in self.problems)
+
+    def listed(self) -> list[Problem]:
+        """Every problem listed, and a last one saying how many more there are."""
+        more = [RULES["D1"].problem("", (), f"另有 {self.omitted} 处问题未列出（只列出前 {MAX_PROBLEMS} 处）")]
+        return self.problems + (more if self.omitted else [])
 
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.is_error)
@@ -118,6 +143,10 @@ def mapping(value: Any, path: tuple, allowed: dict[str, Any] | tuple[str, ...],
         c.add(path, f"应为映射（键: 值），实际为{describe(value)}")
         return {}
     for key in value:
+        if c.full:
+            c.omitted += 1
+            c.omitted_errors += 1  # an unknown key is an error
+            continue
         if not isinstance(key, str):
             c.add(path, f"键应为文字，实际为{describe(key)}（如 ~ 或数字）；可用的键：{'、'.join(allowed)}")
         elif key not in allowed:

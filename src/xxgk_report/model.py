@@ -112,7 +112,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     c = Collector()
     data = mapping(raw, (), tuple(spec.TOP_LEVEL_LABELS), c) if raw is not None else {}
     if raw is not None and not isinstance(raw, dict):
-        raise DataError(str(source or ""), c.problems)
+        raise DataError(str(source or ""), c.listed())
     year = _year(data.get("year"), c)
     fmt_year = c.format = _format(data.get("format"), year, c)
     agency = _agency(data.get("agency"), c)
@@ -124,8 +124,8 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if "format" not in data:
         _other_format_hint(data.get("proactive"), fmt_year, year, c)
     values = table_values(data, spec.FORMATS[fmt_year], c)
-    if c.errors():
-        raise DataError(str(source or ""), c.problems)
+    if c.failed:
+        raise DataError(str(source or ""), c.listed())
     return Report(year, agency, fmt_year, template, title, date, paragraphs, values,
                   given_totals=c.given_totals, warnings=c.warnings(), source=source)
 

@@ -39,15 +39,19 @@ class Paragraph:
     path: tuple = ()
 
 
-#: Characters removed from text (with a T2 warning): those XML 1.0 forbids, and the other
-#: control characters (DEL, C1), which nobody can see in a report.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+#: Characters removed from text (with a T2 warning): those XML 1.0 forbids, the other control
+#: characters (DEL, C1), and the invisible format characters (zero-width spaces, the marks
+#: that reverse the direction of text), which nobody can see in a report but which change it.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                      "\u2066-\u206f\ufeff\ufffe\uffff\ud800-\udfff]")
 #: A title that starts with its own list number: （一） 一、 1. 1、 （1） (1)
 _LIST_NUMBER = re.compile(r"^\s*([(（]\s*[一二三四五六七八九十百\d]+\s*[)）]|[一二三四五六七八九十百]+\s*[、.．]|\d+\s*[、.．](?!\d))")
 #: The longest text a field may hold, in characters: a paragraph of a real report is a few
 #: thousand at most; a title or a name is one line.
 MAX_PARAGRAPH = 20_000
 MAX_LINE = 300
+#: the most paragraphs a report may have (a real one has a hundred or two)
+MAX_PARAGRAPHS = 5_000
 
 
 #: Chinese characters and full-width punctuation, between which no space is ever printed.
@@ -60,7 +64,8 @@ def _join_lines(text: str) -> str:
 
     YAML folds the line breaks of plain and `>` scalars into spaces before we see them, so a
     space between two Chinese characters is taken for such a fold and removed too."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    breaks = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    lines = [line.strip() for line in breaks.split("\n")]
     joined = ""
     for line in (line for line in lines if line):
         if joined and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum():
@@ -144,10 +149,15 @@ def _titled_block(block: dict, path: tuple, number: int, c: Collector) -> list[P
 
 
 def narrative(data: dict, c: Collector) -> dict[str, tuple[Paragraph, ...]]:
-    narrative = {}
+    """Every narrative section of the data, as numbered paragraphs, by key path."""
+    sections, count = {}, 0
     for key_path, _ in spec.NARRATIVE_FIELDS:
         value: Any = data
         for key in key_path:
             value = value.get(key) if isinstance(value, dict) else None
-        narrative[".".join(key_path)] = _blocks(value, key_path, c)
-    return narrative
+        paragraphs = _blocks(value, key_path, c) if count <= MAX_PARAGRAPHS else ()
+        count += len(paragraphs)
+        if count > MAX_PARAGRAPHS and paragraphs:
+            c.add(key_path, f"正文段落过多：到这一部分已有 {count} 段，全文最多 {MAX_PARAGRAPHS} 段")
+        sections[".".join(key_path)] = paragraphs
+    return sections

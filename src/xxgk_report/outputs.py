@@ -14,12 +14,14 @@ another case of letters on a case-insensitive disk).
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
+from .files import InputError, read_zip
 
 
 def _umask() -> int:
@@ -47,7 +49,7 @@ class Staged:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         except OSError as exc:
-            raise OutputError(f"无法写入 {target}：{exc.strerror}") from None
+            raise OutputError(f"无法写入 {target}：{os_reason(exc)}") from None
         os.close(fd)
         self.staged.append((Path(temp), target))
         return Path(temp)
@@ -57,20 +59,44 @@ class Staged:
         try:
             temp.write_bytes(blob)
         except OSError as exc:
-            raise OutputError(f"无法写入 {target}：{exc.strerror}（磁盘已满？）") from None
+            raise OutputError(f"无法写入 {target}：{os_reason(exc)}") from None
 
     def commit(self) -> list[Path]:
-        """Rename every staged file onto its target; return the targets."""
+        """Rename every staged file onto its target, all or none: the files there before are
+        first moved aside, and put back if any rename fails. Return the targets."""
         mode = 0o666 & ~_umask()  # mkstemp creates 0600; give the usual mode
+        moved: list[tuple[Path, Path]] = []  # (target, where its old file waits)
+        done: list[Path] = []
         try:
             for temp, target in self.staged:
+                if target.is_dir():
+                    raise OutputError(f"无法写入 {target}：{os_reason(OSError(errno.EISDIR, ''))}")
                 os.chmod(temp, mode)
+                if target.exists():
+                    aside = Path(f"{temp}.old")
+                    os.replace(target, aside)
+                    moved.append((target, aside))
+            for temp, target in self.staged:
                 os.replace(temp, target)
+                done.append(target)
         except OSError as exc:
-            raise OutputError(f"无法写入 {target}：{exc.strerror}") from None
-        targets = [target for _, target in self.staged]
+            self._restore(moved, done)
+            raise OutputError(f"无法写入 {target}：{os_reason(exc)}") from None
+        except OutputError:
+            self._restore(moved, done)
+            raise
+        for _, aside in moved:
+            aside.unlink(missing_ok=True)
         self.staged = []
-        return targets
+        return done
+
+    @staticmethod
+    def _restore(moved: list[tuple[Path, Path]], done: list[Path]) -> None:
+        """Undo a commit that failed half way: new files out, old files back."""
+        for target in done:
+            target.unlink(missing_ok=True)
+        for target, aside in moved:
+            os.replace(aside, target)
 
     def discard(self) -> None:
         for temp, _ in self.staged:
@@ -116,6 +142,20 @@ def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[
         found = by_key.get(_key(output)) or by_identity.get(_identity(output) or (-1, -1))
         if found is not None:
             raise OutputError(f"输出文件 {output} 就是{found[1]} {found[0]}，不能覆盖；请用 -o 另选输出文件")
+
+
+def refuse_replacing_templates(outputs: Iterable[Path]) -> None:
+    """OutputError when an output .docx would replace a template (a .docx with tags in it,
+    such as another unit's, or a shipped one): a report never holds {{ }} or {% %}."""
+    for output in outputs:
+        if output.suffix.lower() != ".docx" or not output.is_file():
+            continue
+        try:
+            body = read_zip(output, "文件", names=lambda name: name == "word/document.xml").get("word/document.xml", b"")
+        except InputError:
+            continue  # not a readable .docx: not a template either
+        if b"{{" in body or b"{%" in body:
+            raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
 
 
 def require_suffix(path: Path, suffixes: tuple[str, ...], hint: str = "") -> None:

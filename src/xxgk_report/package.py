@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Callable, Optional
 
 from lxml import etree
 
@@ -44,12 +45,33 @@ def xml_text(blob: bytes) -> str:
 
 
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
-def external_targets(rels) -> list[str]:
-    """The targets of a .rels part's relationships that point outside the package
-    (TargetMode="External": a remote template, a linked image, a hyperlink)."""
-    return [r.get("Target", "") for r in rels.iter(_RELATIONSHIPS) if r.get("TargetMode") == "External"]
+def relationships(rels) -> list[tuple[str, str, bool]]:
+    """(type, target, whether it points outside the package) of each relationship of a .rels
+    part (TargetMode="External", however written: a remote template, a linked image, a link)."""
+    return [(r.get("Type", ""), r.get("Target", ""), (r.get("TargetMode") or "").strip().lower() == "external")
+            for r in rels.iter(_RELATIONSHIPS)]
+
+
+def content_types(blob: Optional[bytes]) -> Callable[[str], str]:
+    """The content type of each part, by [Content_Types].xml (overrides by part name, defaults
+    by extension; both without regard to the case of letters); "" when it says nothing."""
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    try:
+        root = parse_xml(blob) if blob else None
+    except (etree.XMLSyntaxError, UnsafeXML):
+        root = None
+    if root is not None:
+        overrides = {o.get("PartName", "").lstrip("/").lower(): o.get("ContentType", "")
+                     for o in root.iter(f"{_TYPES}Override")}
+        defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in root.iter(f"{_TYPES}Default")}
+
+    def content_type(name: str) -> str:
+        return overrides.get(name.lower()) or defaults.get(name.rsplit(".", 1)[-1].lower(), "")
+    return content_type
 
 
 def zip_parts(parts: dict[str, bytes]) -> bytes:

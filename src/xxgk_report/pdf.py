@@ -16,7 +16,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 from .outputs import Staged
 
 INSTALL_HINT = ("需要 LibreOffice 才能生成 PDF：Debian/Ubuntu 上运行 "
@@ -75,7 +75,7 @@ def convert(pairs: list[tuple[Path, Path]]) -> dict[int, str]:
                     shutil.copyfile(made, out.reserve(target))
                     out.commit()
             except (OSError, OutputError) as exc:
-                failed[i] = str(exc) if isinstance(exc, OutputError) else f"无法写入 {target}：{exc.strerror}"
+                failed[i] = str(exc) if isinstance(exc, OutputError) else f"无法写入 {target}：{os_reason(exc)}"
     return failed
 
 

@@ -175,12 +175,14 @@ def _construct(loader: _Loader, node: yaml.Node, made: dict[int, Any]) -> Any:
         value = _number(node.value)
     elif tag == _TAG + "null":
         value = None
-    elif tag == _TAG + "bool":
+    elif tag == _TAG + "bool" and node.value.lower() in _BOOLEANS:
         value = _BOOLEANS[node.value.lower()]
-    elif tag == _TAG + "seq":
+    elif tag == _TAG + "bool":
+        raise _node_error(node, f"“{node.value}”不是 true 或 false")
+    elif tag == _TAG + "seq" and isinstance(node, yaml.SequenceNode):
         value = made[id(node)] = []
         value.extend(_construct(loader, child, made) for child in node.value)
-    elif tag == _TAG + "map":
+    elif tag == _TAG + "map" and isinstance(node, yaml.MappingNode):
         value = made[id(node)] = _mapping(loader, node, made)
     else:  # dates, !!set, !!binary…, and tags no safe loader knows (an error)
         value = loader.construct_object(node, deep=True)
@@ -249,9 +251,42 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+#: PyYAML's words for what went wrong, and what to say instead
+_PROBLEMS = (
+    (r"could not determine a constructor for the tag '([^']*)'", "不支持标签 {0}（数据文件中不需要写 YAML 标签）"),
+    (r"exceeded maximum nesting depth", "嵌套层数过多"),
+    (r"found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
+    (r"found character (?:'.*' )?that cannot start any token", "这里有一个不能开始一项内容的字符（Tab、@ 或 ` 等）；"
+                                                            "文字中有这些字符时请加引号"),
+    (r"mapping values are not allowed (here|in this context)", "这里不能写“键: 值”（缩进不对，或文字中的“: ”要加引号）"),
+    (r"block sequence entries are not allowed", "这里不能写列表项“- ”（缩进不对？）"),
+    (r"could not find expected ':'", "缺少冒号“:”"),
+    (r"found undefined alias", "引用了没有定义的锚点（*名称）"),
+    (r"found unexpected end of stream", "文件意外结束（引号或括号没有闭合？）"),
+    (r"found unknown escape character", "双引号中有无效的转义（\\ 后面的字符）"),
+    (r"did not find expected key", "缩进不一致，或缺少键"),
+    (r"expected <block end>, but found", "缩进不一致"),
+    (r"did not find expected (node content|'-' indicator)", "缩进不一致，或列表项缺少“- ”"),
+    (r"found unexpected ':'", "多了一个冒号“:”（文字中的“:”请加引号）"),
+    (r"expected a (mapping|sequence) node, but found", "标签与内容不符（如 !!map 用在了列表上）"),
+    (r"found unhashable key", "键不能是列表或映射"),
+    (r"expected a single document in the stream", "一个文件只能有一份数据（多了 ---）"),
+    (r"while scanning an? (alias|anchor)", "锚点或别名（& 或 *）的写法不对"),
+    (r"found a tab character", "不能用 Tab 缩进，请改用空格"),
+    (r"found unexpected document indicator|found incompatible YAML document", "文件中多了 --- 或 %YAML"),
+    (r"found duplicate anchor", "锚点（&名称）重复"),
+    (r"found .* that cannot start any token|did not find|could not find|found unexpected|expected",
+     "写法不对（常见原因：缩进不一致、冒号后缺空格、引号或括号没有闭合）"),
+)
+
+
 def _yaml_error_message(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    if problem.isascii():  # PyYAML's own words (ours are Chinese already)
+        found = next(((m, said) for pattern, said in _PROBLEMS for m in [re.search(pattern, problem)] if m), None)
+        problem = found[1].format(*found[0].groups()) if found else \
+            "写法不对（常见原因：缩进不一致、冒号后缺空格、引号或括号没有闭合）"
     if mark is None:
         return f"YAML 语法错误（{problem}）"
     return f"第 {mark.line + 1} 行第 {mark.column + 1} 列：YAML 语法错误（{problem}）"

@@ -27,15 +27,16 @@ from lxml import etree
 from . import code_cache, spec
 from .context import report_context
 from .draft import as_draft
-from .errors import Problem, TemplateError
+from .errors import Problem, TemplateError, os_reason
 from .files import InputError, read_zip
 from .formatting import text_width
 from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Report
 from .ooxml import fit_style_to_line, style_size
 from .package import UnsafeXML, parse_xml, xml_text, zip_parts
-from .sandbox import CODE_VERSION, compile_template, jinja_environment
+from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
+from .syntax import compile_template
 
 #: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
 LETTERHEAD_STYLE = "Letterhead"
@@ -63,7 +64,7 @@ def load_template(path: Path) -> CompiledTemplate:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise TemplateError(f"无法读取模板 {path}（{exc.strerror}）") from None
+        raise TemplateError(f"无法读取模板 {path}（{os_reason(exc)}）") from None
     return _load_template(str(path), stat.st_size, stat.st_mtime_ns)
 
 
@@ -141,8 +142,9 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     compiled = load_template(template)
     context = report_context(report)
     parts = dict(compiled.parts)
+    budget = Budget()  # one for the whole document, however many parts it has
     for name, part_template in compiled.templates.items():
-        xml = render_part(part_template, context)
+        xml = render_part(part_template, context, budget)
         try:
             tree = parse_xml(xml.encode("utf-8"))
         except (etree.XMLSyntaxError, UnsafeXML) as exc:

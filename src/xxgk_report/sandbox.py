@@ -2,15 +2,12 @@
 nothing it says may read a file, change the data, or run without end.
 
     env = jinja_environment()
-    code = compile_template(env, source, "word/document.xml")   # TemplateRefused on bad syntax
+    code = syntax.compile_template(env, source, "word/document.xml")   # TemplateRefused on bad syntax
     text = render(env.template_class.from_code(env, code, env.make_globals(None)), context)
 
 Beyond Jinja's immutable sandbox (no internals, no unsafe calls, no changing the data):
 
-- the language a template may use is cut down before compiling: at most `MAX_TAGS` tags of at
-  most `MAX_TAG_TOKENS` tokens each, nested at most `MAX_NESTING` deep; no list, tuple or dict
-  literal holding anything but constants (so no structure can be built that grows by aliasing);
-  no loop filters (`{% for … if … %}`); no `{% include %}`, `{% import %}`, `{% extends %}`;
+- the language a template may use is cut down before compiling (`syntax.py`);
 - at run time, every loop iteration and macro call ticks a budget of `MAX_TICKS` steps and
   `MAX_SECONDS` seconds; the text a render writes is at most `MAX_OUTPUT` characters; every
   value a template builds (`~`, `+`, `*`, `%`, `format`, `join`, `replace`, `ljust`…) at most
@@ -29,7 +26,6 @@ import contextvars
 import re
 import string
 import time
-import types
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -42,17 +38,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .errors import TemplateError
 
 #: bumped whenever the code this module generates changes (part of the code cache's key)
-CODE_VERSION = "sandbox-2"
+CODE_VERSION = "sandbox-3"
 
-MAX_TAGS = 2000
-MAX_TAG_TOKENS = 120
-MAX_NESTING = 16
-#: `{` characters a part may hold before docxtpl's `patch_xml` (quadratic) ever sees it
-MAX_BRACES = 6000
 MAX_TICKS = 200_000
 MAX_SECONDS = 10.0
 MAX_OUTPUT = 64_000_000
 MAX_VALUE = 4_000_000
+#: the most items a list a template builds may hold (sorting a bigger one takes seconds)
+MAX_ITEMS = 100_000
 MAX_INT_BITS = 4096
 #: format widths and precisions ({:>N}, %Nd) a template may ask for
 MAX_WIDTH = 1000
@@ -83,19 +76,13 @@ _METHODS = {
 _SCALARS = (str, int, float, Decimal, type(None))
 
 
-class TemplateRefused(TemplateError):
-    """A template uses what the sandbox does not take; `reasons` says what, in Chinese."""
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__("模板不能使用：" + "；".join(reasons))
-
-
 # ---------------------------------------------------------------------------
 # The budget of one render
 
 
-class _Budget:
+class Budget:
+    """What the rendering of one document (all its parts) may spend."""
+
     def __init__(self) -> None:
         self.ticks = 0
         self.output = 0
@@ -119,16 +106,35 @@ class _Budget:
         self.clock()
 
 
-_ACTIVE: contextvars.ContextVar[Optional[_Budget]] = contextvars.ContextVar("xxgk_budget", default=None)
+_ACTIVE: contextvars.ContextVar[Optional[Budget]] = contextvars.ContextVar("xxgk_budget", default=None)
 
 
-def _too_big(size: int, what: str = "文字") -> None:
+def _clock() -> None:
+    budget = _ACTIVE.get()
+    if budget is not None:
+        budget.clock()
+
+
+def _too_big(size: int) -> None:
     if size > MAX_VALUE:
-        raise jinja2.exceptions.SecurityError(f"模板生成的{what}超过 {MAX_VALUE} 个字符或项，已停止")
+        raise jinja2.exceptions.SecurityError(f"模板生成的文字超过 {MAX_VALUE} 个字符，已停止")
+    _clock()
 
 
-def _size(value: Any) -> int:
-    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+def _too_many(size: int) -> None:
+    if size > MAX_ITEMS:
+        raise jinja2.exceptions.SecurityError(f"模板生成的列表超过 {MAX_ITEMS} 项，已停止")
+    _clock()
+
+
+def _check_size(value: Any) -> None:
+    """A value a template built: text at most MAX_VALUE characters, a list MAX_ITEMS items."""
+    if isinstance(value, str):
+        _too_big(len(value))
+    elif isinstance(value, (list, tuple, dict)):
+        _too_many(len(value))
+    else:
+        _clock()
 
 
 # ---------------------------------------------------------------------------
@@ -137,11 +143,24 @@ def _size(value: Any) -> int:
 
 class _TickingGenerator(CodeGenerator):
     """Jinja's code generator, with a tick of the budget at the start of every frame (each
-    loop iteration, each macro call, each block) and `~` through `environment.joined`."""
+    loop iteration, each macro call, each block), `~` through `environment.joined`, and every
+    piece of output counted, whether it is written out or kept ({% set %}…{% endset %}, a
+    macro's text, a {% filter %} block)."""
 
     def enter_frame(self, frame) -> None:
         super().enter_frame(frame)
         self.writeline("environment.tick()")
+
+    def _output_const_repr(self, group) -> str:
+        return f"environment.counted({super()._output_const_repr(group)})"
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        self.write("environment.counted(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node, frame, finalize) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
 
     @optimizeconst
     def visit_Concat(self, node: nodes.Concat, frame) -> None:
@@ -168,6 +187,13 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         budget = _ACTIVE.get()
         if budget is not None:
             budget.tick()
+
+    @staticmethod
+    def counted(text: str) -> str:
+        budget = _ACTIVE.get()
+        if budget is not None:
+            budget.wrote(len(text))
+        return text
 
     @staticmethod
     def joined(values: tuple, autoescape: bool) -> str:
@@ -197,21 +223,25 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
         _check_format(value.__self__)
 
         def checked(*args: Any, **kwargs: Any) -> str:
-            result = wrapper(*args, **kwargs)
-            _too_big(len(result))
-            return result
+            values = list(args) + list(kwargs.values())
+            _only_scalars(values, "格式化")
+            fields = sum(1 for _, name, _, _ in string.Formatter().parse(value.__self__) if name is not None)
+            _too_big(len(value.__self__) + fields * max((len(str(v)) for v in values), default=0))
+            return wrapper(*args, **kwargs)
         return checked
 
     def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
         _check_call(__obj, args)
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        _check_size(result)
+        return result
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             raise jinja2.exceptions.SecurityError("模板中不允许乘方运算（**）")
         _check_binop(operator, left, right)
         result = super().call_binop(context, operator, left, right)
-        _too_big(_size(result))
+        _check_size(result)
         return result
 
 
@@ -219,6 +249,12 @@ def _kind(value: Any) -> str:
     if callable(value):
         return "函数或方法"
     return {dict: "映射", list: "列表", tuple: "列表"}.get(type(value), type(value).__name__)
+
+
+def _only_scalars(values: Any, what: str) -> None:
+    for value in values:
+        if not isinstance(value, _SCALARS) and not isinstance(value, jinja2.Undefined):
+            raise jinja2.exceptions.SecurityError(f"{what}只能用于文字和数字，不能用于{_kind(value)}")
 
 
 def _printable(value: Any) -> Any:
@@ -243,8 +279,10 @@ def _guarded(name: str, function):
             _too_big(sum(len(str(item)) + len(separator) for item in value))
         if name == "replace" and len(rest) >= 2:
             _check_replace(str(rest[0]), str(rest[1]), text=str(value))
+        if name == "sum":  # adding lists is quadratic, adding text is not allowed: numbers only
+            _only_scalars(value, "过滤器 |sum ")
         result = function(*args[:skip], value, *rest, **kwargs)
-        _too_big(_size(result))
+        _check_size(result)
         return result
     if skip:
         guarded.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
@@ -290,8 +328,11 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     if operator == "*" and sizes and numbers and sizes[0] * numbers[0] > MAX_REPEAT:
         raise jinja2.exceptions.SecurityError(f"模板中的重复（*）会产生超过 {MAX_REPEAT} 个字符或项")
     if operator == "+" and len(sizes) == 2:
-        _too_big(sum(sizes))
+        (_too_big if isinstance(left, str) else _too_many)(sum(sizes))
     if operator == "%" and isinstance(left, str):
+        arguments = right if isinstance(right, tuple) else tuple(right.values()) if isinstance(right, dict) else (right,)
+        _only_scalars(arguments, "格式化")
+        _too_big(len(left) + len(_PERCENT.findall(left)) * max((len(str(a)) for a in arguments), default=0))
         for width, precision in _PERCENT.findall(left):
             if "*" in (width, precision) or any(n and int(n) > MAX_WIDTH for n in (width, precision)):
                 raise jinja2.exceptions.SecurityError(f"格式“{left[:20]}”的宽度或精度超过 {MAX_WIDTH}")
@@ -309,78 +350,6 @@ def jinja_environment() -> jinja2.Environment:
     return _ReportEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFilesLoader())
 
 
-# ---------------------------------------------------------------------------
-# What a template may say: checked before it is compiled
-
-
-def syntax_refusals(env: jinja2.Environment, source: str) -> list[str]:
-    """Why `source` (a part's text after docxtpl's patch) is refused before parsing: too many
-    tags, too long a tag, nesting too deep. Linear in its length."""
-    tags = depth = tokens = 0
-    deepest = longest = 0
-    first = False  # the next name is a block's keyword
-    try:
-        for _, kind, value in env.lex(source):
-            if kind in ("variable_begin", "block_begin"):
-                tags, tokens, first = tags + 1, 0, kind == "block_begin"
-                continue
-            tokens += kind != "whitespace"
-            longest = max(longest, tokens)
-            if kind == "operator" and value in ("(", "[", "{"):
-                depth += 1
-            elif kind == "operator" and value in (")", "]", "}"):
-                depth -= 1
-            elif kind == "name" and first:
-                depth += (value in _BLOCKS) - (value.startswith("end") and value[3:] in _BLOCKS)
-            first = first and kind == "whitespace"
-            deepest = max(deepest, depth)
-    except jinja2.TemplateSyntaxError:
-        return []  # said by the parser, with its message
-    reasons = []
-    if tags > MAX_TAGS:
-        reasons.append(f"标签有 {tags} 个，超过 {MAX_TAGS} 个")
-    if longest > MAX_TAG_TOKENS:
-        reasons.append(f"有一个标签长达 {longest} 个记号，超过 {MAX_TAG_TOKENS} 个")
-    if deepest > MAX_NESTING:
-        reasons.append(f"括号或 {{% if %}}/{{% for %}} 嵌套 {deepest} 层，超过 {MAX_NESTING} 层")
-    return reasons
-
-
-_BLOCKS = frozenset({"for", "if", "macro", "call", "filter", "with", "block", "autoescape"})
-
-
-def tree_refusals(tree: nodes.Template) -> list[str]:
-    """Why a parsed template is refused: literals holding more than constants, loop filters."""
-    reasons = []
-    for node in tree.find_all((nodes.List, nodes.Tuple, nodes.Dict)):
-        if isinstance(node, nodes.Tuple) and node.ctx == "store":
-            continue
-        items = [i for pair in node.items for i in (pair.key, pair.value)] if isinstance(node, nodes.Dict) else node.items
-        if not all(isinstance(i, nodes.Const) for i in items):
-            reasons.append("列表、元组或映射中只能写常量（如 ['heading', 'runin']），不能写字段或嵌套")
-            break
-    if any(loop.test is not None for loop in tree.find_all(nodes.For)):
-        reasons.append("不允许带条件的循环（{% for … if … %}）；请在循环内用 {% if %}")
-    return reasons
-
-
-def compile_template(env: jinja2.Environment, source: str, name: str) -> types.CodeType:
-    """The compiled code of `source`, or TemplateRefused / TemplateError with the reasons."""
-    reasons = syntax_refusals(env, source)
-    if reasons:
-        raise TemplateRefused(reasons)
-    try:
-        tree = env.parse(source, name=name, filename=name)
-        reasons = tree_refusals(tree)
-        if reasons:
-            raise TemplateRefused(reasons)
-        return env.compile(tree, name=name, filename=name)
-    except jinja2.TemplateError as exc:
-        raise TemplateError(error_message(exc)) from None
-    except RecursionError:
-        raise TemplateError("模板标签嵌套过深，无法解析") from None
-
-
 def error_message(exc: BaseException) -> str:
     """A Chinese message for whatever a template's compiling or rendering raised."""
     if isinstance(exc, jinja2.exceptions.SecurityError):
@@ -395,6 +364,8 @@ def error_message(exc: BaseException) -> str:
         return f"模板标签语法错误（第 {exc.lineno} 处附近：{exc.message}）"
     if isinstance(exc, jinja2.TemplateError):
         return f"模板渲染失败（{exc}）"
+    if isinstance(exc, UnicodeError):
+        return "模板生成了不能写进文档的字符（孤立的代理项，如 '%c' % 55296）"
     if isinstance(exc, RecursionError):
         return "模板的宏或循环递归过深，已停止"
     if isinstance(exc, MemoryError):
@@ -402,17 +373,15 @@ def error_message(exc: BaseException) -> str:
     return f"模板渲染失败（{type(exc).__name__}: {exc}）；问题在模板的标签，不在数据"
 
 
-def render(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """The text `template` makes from `context`, within the budget; TemplateError otherwise."""
-    budget = _Budget()
-    token = _ACTIVE.set(budget)
-    chunks: list[str] = []
+def render(template: jinja2.Template, context: dict[str, Any], budget: Optional[Budget] = None) -> str:
+    """The text `template` makes from `context`, within `budget` (a new one when not given:
+    give one budget to all the parts of a document); TemplateError otherwise."""
+    token = _ACTIVE.set(budget or Budget())
     try:
-        for chunk in template.generate(context):
-            budget.wrote(len(chunk))
-            chunks.append(chunk)
+        text = "".join(template.generate(context))
+        text.encode("utf-8")  # a lone surrogate ('%c' % 55296) cannot be written
+        return text
     except Exception as exc:  # noqa: BLE001 (a template's failure, whatever it is, is the template's)
         raise TemplateError(error_message(exc)) from None
     finally:
         _ACTIVE.reset(token)
-    return "".join(chunks)

@@ -41,7 +41,8 @@ from .guard import TEMPLATED_PARTS, package_problems
 from .ooxml import paragraph_texts
 from .package import xml_text
 from .rules import RULES
-from .sandbox import jinja_environment, syntax_refusals, tree_refusals
+from .sandbox import jinja_environment
+from .syntax import syntax_refusals, tree_refusals
 from .template_refs import References, format_of
 from .template_tables import normal, table_problems
 _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -73,6 +74,16 @@ def inspect_template(path: Path, fmt: Optional[int] = None) -> TemplateInfo:
 @functools.lru_cache(maxsize=64)
 def _inspect(path: str, size: int, mtime: int, fmt: Optional[int]) -> TemplateInfo:
     del size, mtime  # part of the cache key only
+    try:
+        return _inspect_file(path, fmt)
+    except (TemplateError, InputError):
+        raise
+    except Exception as exc:  # noqa: BLE001 (a file from elsewhere may be odd in ways not foreseen)
+        return TemplateInfo(Path(path), fmt, (_problem("M1", Path(path).name, f"模板无法读取（{type(exc).__name__}）；"
+                                                       f"请用 Word 或 WPS 重新保存"),))
+
+
+def _inspect_file(path: str, fmt: Optional[int]) -> TemplateInfo:
     try:
         parts = read_zip(Path(path), "模板")
     except InputError as exc:

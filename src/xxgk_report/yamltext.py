@@ -27,6 +27,12 @@ def comment(text: str) -> str:
     return _BREAKS_AND_UNPRINTABLE.sub(escaped, text)
 
 
+def needs_escapes(text: str) -> bool:
+    """Whether `text` holds a line break or a character YAML refuses: it is then written
+    double-quoted, with escapes, on one line."""
+    return bool(_BREAKS_AND_UNPRINTABLE.search(text))
+
+
 def scalar(value: Any) -> str:
     """A scalar as YAML text (plain when it reads back as itself, else quoted with escapes),
     for a `key: value` or `- value` line: it loads back to exactly `value`."""
@@ -35,7 +41,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, int):
         return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n")
     text = str(value)
-    style = '"' if _BREAKS_AND_UNPRINTABLE.search(text) else None  # escapes, on one line
+    style = '"' if needs_escapes(text) else None  # escapes, on one line
     dumped = yaml.safe_dump([text], default_flow_style=True, default_style=style, allow_unicode=True,
                             width=2**31)
     return dumped.strip()[1:-1]

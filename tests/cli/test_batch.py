@@ -76,7 +76,7 @@ def test_progress_bar_only_on_a_terminal(run, units, monkeypatch):
     assert "生成报告" not in run("build", units, "-o", "quiet").stderr  # not a terminal
     terminal = io.StringIO()
     terminal.isatty = lambda: True
-    monkeypatch.setattr(cli, "_progress_stream", lambda: terminal)
+    monkeypatch.setattr(cli.build, "_progress_stream", lambda: terminal)
     run("build", units, "-o", "loud", "--jobs", "1")
     assert "生成报告" in terminal.getvalue() and "4/4" in terminal.getvalue()
 

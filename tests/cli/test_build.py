@@ -101,10 +101,22 @@ def test_existing_output_is_not_touched_when_data_is_bad(run, tmp_path, write_da
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "r.docx"]
 
 
-def test_missing_data_file_is_a_usage_error(run):
+def test_missing_data_file_is_a_usage_error_in_chinese(run):
     result = run("nope.yaml")
     assert result.exit_code == 2
-    assert "Usage:" in result.stderr and "nope.yaml" in result.stderr
+    assert result.stderr.splitlines() == ["错误：参数 'DATA...' 不对：文件或文件夹不存在：nope.yaml",
+                                          "（make-report build --help 查看用法和示例）"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "--format", "xml", "x"), "错误：参数 '--format' 不对：“xml”应为其中之一：'text', 'json'"),
+    (("init", "--year", "1900"), "错误：参数 '--year' 不对：1900 超出了范围（2008<=x<=2100）"),
+    (("build", "--nope"), "错误：没有选项 --nope"),
+    (("check",), "错误：缺少参数 'DATA'"),
+])
+def test_every_usage_error_is_in_chinese(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2 and result.stderr.splitlines()[0] == message
 
 
 def test_warnings_are_printed_and_the_report_written(run, tmp_path, write_data):

@@ -1,5 +1,5 @@
-"""Every WordprocessingML detail in one place: elements, fonts, styles, table spans, fields,
-reading a body's text and tables (the package around it, zip and XML parsing: package.py).
+"""Writing WordprocessingML: elements, fonts, styles, paragraphs, fields, tables with their
+merged cells, and the fitting of a line of type.
 
 Functions are named for what they do to the XML. A merged cell is data (a `spec.Cell`
 rectangle) plus `table_element`, which applies it and raises on a layout that is not a
@@ -8,34 +8,12 @@ partition of the grid into rectangles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-from lxml import etree
-
-from .spec import Cell, TableSpec
+from ..spec import Cell, TableSpec
+from .names import OxmlElement, qn
 
 LATIN_FONT = "Times New Roman"
-
-#: the namespace prefixes this module writes (python-docx's names, without importing it)
-NAMESPACES = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "xml": "http://www.w3.org/XML/1998/namespace",
-}
-
-
-def qn(tag: str) -> str:
-    """Clark notation of a prefixed name: "w:p" → "{http://…/main}p"."""
-    prefix, local = tag.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{local}"
-
-
-def OxmlElement(tag: str):  # noqa: N802 (python-docx's name for the same thing)
-    """A new element "w:p", declaring its prefix."""
-    prefix = tag.split(":")[0]
-    return etree.Element(qn(tag), nsmap={prefix: NAMESPACES[prefix]})
-
 
 def element(tag: str, attrs: Optional[dict[str, str]] = None, children: Iterable = ()):
     """Return a new element `tag` ("w:p") with `attrs` ({"w:val": "1"}) and `children`."""
@@ -275,77 +253,12 @@ def table_element(table: TableSpec, content: Callable[[Optional[Cell]], object],
 
 
 # ---------------------------------------------------------------------------
-# Package
-
-
-@dataclass
-class TableCell:
-    """A cell of a w:tbl as read: where it starts in the grid, its spans, its w:tc."""
-
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    element: Any
-
-
-def table_cells(tbl) -> tuple[int, list[TableCell]]:
-    """The grid width of a w:tbl and its cells, gridSpan and vMerge applied (a vMerge
-    continuation lengthens the cell above; an unreadable gridSpan counts as 1)."""
-    w = "{" + NAMESPACES["w"] + "}"
-    cells: list[TableCell] = []
-    open_by_col: dict[int, TableCell] = {}
-    for r, tr in enumerate(tbl.findall(f"{w}tr")):
-        col = 0
-        for tc in tr.findall(f"{w}tc"):
-            span_node = tc.find(f"{w}tcPr/{w}gridSpan")
-            written = span_node.get(f"{w}val", "1") if span_node is not None else "1"
-            span = int(written) if written.isdigit() and int(written) > 0 else 1
-            merge = tc.find(f"{w}tcPr/{w}vMerge")
-            if merge is not None and merge.get(f"{w}val", "continue") == "continue" and col in open_by_col:
-                open_by_col[col].rowspan += 1
-            else:
-                cell = TableCell(r, col, 1, span, tc)
-                cells.append(cell)
-                if merge is not None:
-                    open_by_col[col] = cell
-                else:
-                    open_by_col.pop(col, None)
-            col += span
-    return len(tbl.findall(f"{w}tblGrid/{w}gridCol")), cells
-
-
-def paragraph_texts(root) -> list[str]:
-    """The text of every w:p under `root` (its w:t, joined), in document order."""
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p"))]
-
-
-def field_instructions(root) -> list[str]:
-    """The instruction of every field under `root`: simple fields (w:fldSimple/@w:instr) and
-    complex ones (the w:instrText between a w:fldChar begin and its separate or end; nested
-    fields each on their own)."""
-    found = [f.get(qn("w:instr"), "") for f in root.iter(qn("w:fldSimple"))]
-    stack: list[Optional[list[str]]] = []  # per open field: its instruction, None once in its result
-    for node in root.iter(qn("w:fldChar"), qn("w:instrText")):
-        kind = node.get(qn("w:fldCharType"))
-        if kind == "begin":
-            stack.append([])
-        elif node.tag == qn("w:instrText"):
-            if stack and stack[-1] is not None:
-                stack[-1].append(node.text or "")
-        elif kind == "separate" and stack and stack[-1] is not None:
-            found.append("".join(stack[-1]))
-            stack[-1] = None
-        elif kind == "end" and stack:
-            top = stack.pop()
-            if top is not None:
-                found.append("".join(top))
-    found += ["".join(top) for top in stack if top is not None]  # a field never closed
-    return found
-
-
-# ---------------------------------------------------------------------------
 # Styles, and the fitting of a line of type
+
+
+def _number(written: Optional[str]) -> Optional[int]:
+    """A measure as Word writes it (a few ASCII digits), or None for anything else."""
+    return int(written) if written and written.isascii() and written.isdigit() and len(written) <= 6 else None
 
 
 def style_size(styles, style_id: str) -> Optional[int]:
@@ -353,8 +266,21 @@ def style_size(styles, style_id: str) -> Optional[int]:
     for style in styles.iter(qn("w:style")):
         if style.get(qn("w:styleId")) == style_id:
             size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-            return int(size.get(qn("w:val"))) if size is not None else None
+            return _number(size.get(qn("w:val"))) if size is not None else None
     return None
+
+
+def _text_area_width(document) -> Optional[int]:
+    """The width of the text area (twips): the page's, less its margins; None if not readable."""
+    sect = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+    size = sect.find(qn("w:pgSz")) if sect is not None else None
+    margins = sect.find(qn("w:pgMar")) if sect is not None else None
+    if size is None or margins is None:
+        return None
+    measures = [_number(size.get(qn("w:w"))), _number(margins.get(qn("w:left"))), _number(margins.get(qn("w:right")))]
+    if None in measures or measures[0] <= measures[1] + measures[2]:
+        return None
+    return measures[0] - measures[1] - measures[2]
 
 
 def fit_style_to_line(document, style_id: str, style_size: Optional[int], width: Callable[[str], float]) -> None:
@@ -362,83 +288,20 @@ def fit_style_to_line(document, style_id: str, style_size: Optional[int], width:
     area: their type size becomes the largest that fits. `width(text)` is the printed width
     in full-width characters (the 发文机关标志: a long agency name at 小初 is wider than 156 mm)."""
     w = qn
-    sect = document.find(f"{w('w:body')}/{w('w:sectPr')}")
-    size_node, margins = sect.find(w("w:pgSz")), sect.find(w("w:pgMar"))
-    width_twips = int(size_node.get(w("w:w"))) - int(margins.get(w("w:left"))) - int(margins.get(w("w:right")))
+    width_twips = _text_area_width(document)
+    if width_twips is None:
+        return  # a page without a readable size: nothing to fit to
     for p in document.iter(w("w:p")):
         style = p.find(f"{w('w:pPr')}/{w('w:pStyle')}")
         text = "".join(t.text or "" for t in p.iter(w("w:t"))).strip()
         if style is None or style.get(w("w:val")) != style_id or not text:
             continue
         runs = p.findall(w("w:r"))
-        sizes = [int(s.get(w("w:val"))) for s in (r.find(f"{w('w:rPr')}/{w('w:sz')}") for r in runs) if s is not None]
-        size = max(sizes) if sizes else style_size
+        sizes = [_number(s.get(w("w:val"))) for s in (r.find(f"{w('w:rPr')}/{w('w:sz')}") for r in runs) if s is not None]
+        size = max((s for s in sizes if s is not None), default=style_size)
         fit = int(width_twips / 10 / width(text))  # half-points: twips / 20 pt × 2
         if size is None or fit < size:
             for r in runs:
                 set_run_size(r, fit)
 
 
-# ---------------------------------------------------------------------------
-# Reading a document's body: paragraphs' text, bold lead-ins, tables' cells
-
-
-def text_of(node, line_break: str = " ") -> str:
-    """The text under `node` (a w:p, a w:r, a cell): w:t as written, a tab as a space, a line
-    break (w:br) as `line_break`."""
-    parts = []
-    for child in node.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        if child.tag == qn("w:t"):
-            parts.append(child.text or "")
-        else:
-            parts.append(line_break if child.tag == qn("w:br") else " ")
-    return "".join(parts)
-
-
-def _emphasised(r) -> bool:
-    props = r.find(qn("w:rPr"))
-    if props is None:
-        return False
-    bold = props.find(qn("w:b"))
-    return props.find(qn("w:rStyle")) is not None or (bold is not None and bold.get(qn("w:val"), "1") not in ("0", "false"))
-
-
-def bold_lead(p) -> str:
-    """The text of a paragraph's leading runs that are bold or in a character style, when
-    other runs follow them: a run-in heading typed in Word."""
-    runs = p.findall(qn("w:r"))
-    lead = []
-    for r in runs:
-        if not _emphasised(r):
-            break
-        lead.append(r)
-    if not lead or len(lead) == len(runs):
-        return ""
-    return "".join(text_of(r) for r in lead)
-
-
-def table_rows(tbl) -> list[list[str]]:
-    """The text of each cell of a w:tbl, by the row it starts in (a merged cell once)."""
-    _, cells = table_cells(tbl)
-    rows: list[list[str]] = [[] for _ in range(len(tbl.findall(qn("w:tr"))))]
-    for cell in cells:
-        rows[cell.row].append(" ".join(text_of(p) for p in cell.element.iter(qn("w:p"))).strip())
-    return rows
-
-
-def body_of(document):
-    """The w:body of a document.xml root, or None."""
-    return document.find(qn("w:body"))
-
-
-def is_paragraph(node) -> bool:
-    return node.tag == qn("w:p")
-
-
-def is_table(node) -> bool:
-    return node.tag == qn("w:tbl")
-
-
-def tables_of(document) -> list:
-    """Every w:tbl of a document, in order (nested ones too)."""
-    return list(document.iter(qn("w:tbl")))

@@ -1,0 +1,180 @@
+"""The data file's commands: `check`, `init`, `schema`, `sum`, `extract`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import api
+from ..errors import DataError, count_errors
+from .base import (
+    _HIDDEN_IN_JSON,
+    checked_agency,
+    counts,
+    main,
+    previous_option,
+    print_problems,
+    refuse_overwrite,
+    reporting_errors,
+    say,
+)
+
+CHECK_EPILOG = """\b
+示例 Examples:
+  make-report check 2022.yaml
+  make-report check 2022.yaml --previous 2021.yaml --strict
+  make-report check 2022.yaml --format json > 2022-check.json
+\b
+退出码 Exit status: 0 没有错误（可有警告）；1 有错误（--strict 时警告也算）。
+"""
+
+
+@main.command(epilog=CHECK_EPILOG)
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@previous_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：每个问题一行；json：问题对象的列表（见 README）。One line per finding, or a JSON list.")
+@click.option("--strict", is_flag=True, help="有警告也以退出码 1 结束。Exit 1 on warnings too.")
+@reporting_errors
+def check(data: str, previous: str | None, output_format: str, strict: bool) -> None:
+    """检查数据文件的勾稽关系和常见问题，不生成报告。Check DATA without rendering.
+
+    错误（如 一+二 ≠ （七）总计+四）必须改正；警告（如正文与表格不一致）请逐条核实。
+    """
+    findings = api.check(data, previous)
+    if output_format == "json":
+        objects = [{"file": data, **p.as_dict()} for p in findings]
+        text = json.dumps(objects, ensure_ascii=False, indent=2)  # what a terminal would act on, escaped
+        click.echo(_HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    else:
+        print_problems(findings, err=False)
+        say(f"{data}：{counts(findings)}。" if findings else f"{data}：未发现问题。")
+    failed = count_errors(findings) > 0 or (strict and findings)
+    sys.exit(1 if failed else 0)
+
+
+INIT_EPILOG = """\b
+示例 Examples:
+  make-report init --year 2023 --agency 某某县某某镇人民政府 -o 2023.yaml
+  make-report init --from 2022.yaml -o 2023.yaml          # 年度为上年加一，沿用机关名称等
+"""
+
+
+@main.command(epilog=INIT_EPILOG)
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（用 --from 时默认为上年加一）。Report year.")
+@click.option("--agency", help="机关全称（用 --from 时默认沿用）。Agency's full name.")
+@click.option("--from", "previous", metavar="LAST_YEAR_DATA", type=click.Path(exists=True, dir_okay=False),
+              help="上年度的数据文件：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照。"
+                   "Last year's data file, to carry over what carries over.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="新数据文件，默认 <年度>.yaml。Output data file (default: <year>.yaml).")
+@click.option("--template", metavar="NAME|PATH", help="写入数据文件的模板。The template the file names.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@reporting_errors
+def init(year: int | None, agency: str | None, previous: str | None, output: str | None, template: str | None,
+         force: bool) -> None:
+    """生成新年度的数据文件（每个键都有注释）。Write a new, commented data file to fill in."""
+    from ..datafile import new_data_file
+    agency = checked_agency(agency)
+    last = api.load_report(previous) if previous else None
+    year = year or (last.year + 1 if last else None)
+    if year is None:
+        raise click.UsageError("请用 --year 给出报告年度，或用 --from 给出上年的数据文件。Give --year or --from.")
+    if not (agency or last):
+        raise click.UsageError("请用 --agency 给出机关全称，或用 --from 给出上年的数据文件。Give --agency or --from.")
+    target = Path(output or f"{year}.yaml")
+    refuse_overwrite(target, force, [(Path(previous), "上年数据文件")] if previous else [])
+    api.write_atomic(target, new_data_file(year, agency, last, template, output_dir=target.parent).encode("utf-8"))
+    say(target)
+    say(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
+
+
+@main.command()
+def schema() -> None:
+    """打印数据文件的 JSON Schema（供编辑器补全和校验）。Print the data file's JSON Schema."""
+    from ..schema import json_schema_text
+    click.echo(json_schema_text(), nl=False)
+
+
+SUM_EPILOG = """\b
+示例 Examples:
+  make-report sum 各单位/ --agency 某某县人民政府 --year 2022 --roster 单位名单.txt -o county-2022.yaml
+  make-report county-2022.yaml        # 写好正文后生成全县报告
+"""
+
+
+@main.command("sum", epilog=SUM_EPILOG)
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--agency", required=True, help="汇总报告的机关全称。Agency of the summary report.")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（各单位必须一致）。Report year.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="单位名单：每行一个机关全称，核对缺报和多报。Unit names, one per line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="汇总数据文件，默认 county-<年度>.yaml。Output data file.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@reporting_errors
+def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: str | None, output: str | None,
+                force: bool) -> None:
+    """把各单位的表格数字逐格相加，生成全县（区）汇总报告的数据文件。Add up the units' tables.
+
+    各单位的年度、格式必须一致；有错误的单位会被点名，改正后才能汇总。正文留待撰写。
+    """
+    from .. import batch, county
+    agency = checked_agency(agency)
+    paths = [source for source, _ in batch.find_data_files(data, Path("."))]
+    names = county.read_roster(Path(roster)) if roster else None
+    summary = county.sum_units(paths, agency, year, names)
+    if not summary.ok:
+        faulty = {p.path for p in summary.problems if p.is_error and p.path}
+        what = f"{len(faulty)} 个单位的数据有问题，" if faulty else ""
+        click.echo(f"错误：{what}无法汇总，未生成文件。", err=True)
+        print_problems([p for p in summary.problems if p.is_error])
+        sys.exit(1)
+    target = Path(output or f"county-{summary.units[0].year}.yaml")
+    units = [(u.source, "单位数据文件") for u in summary.units]  # a summary it skipped may be replaced
+    refuse_overwrite(target, force, units + ([(Path(roster), "单位名单")] if roster else []))
+    print_problems(summary.problems)
+    api.write_atomic(target, summary.text.encode("utf-8"))
+    say(target)
+    say(f"已汇总 {len(summary.units)} 个单位；写好正文后运行 make-report {target}", err=True)
+
+
+EXTRACT_EPILOG = """\b
+示例 Examples:
+  make-report extract 2022年报.docx -o 2022.yaml
+  make-report extract 网页.html --agency 某某县某某镇人民政府 && make-report check 网页.yaml
+"""
+
+
+@main.command(epilog=EXTRACT_EPILOG)
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="数据文件，默认 <报告文件名>.yaml。Output data file (default: <report stem>.yaml).")
+@click.option("--agency", help="机关全称（报告中找不到时）。The agency, when the report does not say.")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（报告中找不到时）。The report year.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@reporting_errors
+def extract(report: str, output: str | None, agency: str | None, year: int | None, force: bool) -> None:
+    """把已有的年度报告（.docx、网页 .html/.htm 或其文字 .txt）读回成数据文件。Read a report back.
+
+    按官方标签找出三张表格和六个部分；读不出的、按 0 读取的都逐条列出，不静默猜测。
+    读回的文件可以用 make-report check 检查（已公布报告的审核），也可以作为新一年的起点。
+    """
+    from ..extract import data_file_text
+    from ..extract import extract as read_report
+    source = Path(report)
+    try:
+        result = read_report(source, checked_agency(agency), year)
+    except DataError as exc:
+        say(f"错误：无法读回 {source}：{'；'.join(p.message for p in exc.problems)}", err=True)
+        sys.exit(1)
+    target = Path(output or source.with_suffix(".yaml").name)
+    refuse_overwrite(target, force, [(source, "读回的报告")])
+    api.write_atomic(target, data_file_text(result, source).encode("utf-8"))
+    print_problems(result.problems)
+    say(target)
+    say(f"已读回 {source}：{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
+               err=True)

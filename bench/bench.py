@@ -10,6 +10,10 @@
    Beside it, the naive docxtpl loop over the same files on one core and on two (load the
    template, render, save, per report).
 3. In process: one report (read, validate, check, render, write) against the naive loop.
+4. Workbooks: the same batch as fill-in workbooks (.xlsx), `build --jobs 2`, beside the
+   YAML batch. Target: ≥ 100 workbooks/s. In process, reading one filled workbook into a
+   Report (python-calamine) beside reading the same data from YAML, and beside openpyxl
+   loading the same workbook read-only and walking its cells (when openpyxl is installed).
 
 Prints the numbers and the two ratios against their targets. No assertion: this measures,
 tests test.
@@ -43,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "example-2022.yaml"
 SINGLE_TARGET = 1.5
 BATCH_TARGET = 150.0
+WORKBOOK_TARGET = 100.0
 
 
 def median_seconds(action, repeat: int) -> float:
@@ -79,6 +84,50 @@ def write_units(folder: Path, count: int) -> None:
             apps["received"][key] = results + apps["carried_forward"][key] - apps["carried_over"][key]
         data["overview"][1]["paragraphs"] = ["本年度依申请公开工作情况见表格。"]
         (folder / f"unit{i + 1:03d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def write_workbooks(units: Path, folder: Path) -> None:
+    """The unit files as fill-in workbooks (what `convert` writes)."""
+    from xxgk_report.dataout import converted_bytes
+    folder.mkdir()
+    for source in sorted(units.glob("*.yaml")):
+        target = folder / f"{source.stem}.xlsx"
+        target.write_bytes(converted_bytes(load_report(source), target))
+
+
+def openpyxl_walk(path: Path) -> None:
+    """The baseline reader: openpyxl, read-only, every cell of every sheet."""
+    import openpyxl
+    book = openpyxl.load_workbook(path, read_only=True)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            pass
+    book.close()
+
+
+def workbook_figures(tmp: Path, units: Path, env: dict, runs: int, repeat: int) -> str:
+    """Section 4: workbooks in a batch and in process, beside YAML."""
+    run = lambda cmd: subprocess.run(cmd, check=True, capture_output=True, env=env)  # noqa: E731
+    books = tmp / "workbooks"
+    write_workbooks(units, books)
+    n = len(list(books.glob("*.xlsx")))
+    t_yaml = median_seconds(lambda: run(command() + ["build", str(units), "-o", str(tmp / "o1"), "--jobs", "2"]),
+                            max(3, runs // 3))
+    t_books = median_seconds(lambda: run(command() + ["build", str(books), "-o", str(tmp / "o2"), "--jobs", "2"]),
+                             max(3, runs // 3))
+    one = sorted(books.glob("*.xlsx"))[0]
+    t_read = median_seconds(lambda: load_report(one), repeat)
+    t_read_yaml = median_seconds(lambda: load_report(units / f"{one.stem}.yaml"), repeat)
+    try:
+        t_openpyxl = f"   openpyxl read-only walk {median_seconds(lambda: openpyxl_walk(one), repeat) * 1000:5.1f} ms"
+    except ImportError:
+        t_openpyxl = ""
+    rate = n / t_books
+    return (f"workbooks       make-report --jobs 2 {t_books:5.2f} s = {rate:6.1f} workbooks/s"
+            f"   (target ≥ {WORKBOOK_TARGET:.0f}: {'met' if rate >= WORKBOOK_TARGET else 'NOT met'})"
+            f"   the same as YAML: {n / t_yaml:6.1f} reports/s\n"
+            f"                read one workbook {t_read * 1000:5.1f} ms   the same YAML {t_read_yaml * 1000:5.1f} ms"
+            + t_openpyxl)
 
 
 def naive_one(args: tuple[str, str, str]) -> None:
@@ -133,6 +182,7 @@ def main() -> int:
         report = load_report(EXAMPLE)
         t_ours = median_seconds(lambda: api.write_atomic(out, api.render_report(report)), args.repeat)
         t_naive = median_seconds(lambda: naive_one((str(EXAMPLE), template, str(out))), max(5, args.repeat // 3))
+        workbooks = workbook_figures(tmp, units, env, args.runs, args.repeat)
 
     n = len(files)
     single, rate = t_single / t_import, n / t_batch
@@ -144,6 +194,7 @@ def main() -> int:
           f"   naive docxtpl: {n / t_naive1:5.1f}/s on 1 core, {n / t_naive2:5.1f}/s on 2")
     print(f"in process      one report {t_ours * 1000:6.1f} ms   naive docxtpl {t_naive * 1000:6.1f} ms"
           f"   ratio {t_ours / t_naive:.2f}")
+    print(workbooks)
     return 0
 
 

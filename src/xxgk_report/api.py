@@ -12,6 +12,7 @@ Every render runs the checks first: errors stop it (`DataError`, nothing written
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
@@ -52,6 +53,15 @@ def _source(report: Report) -> str:
 
 
 def _checks(report: Report, previous: Optional[Data]) -> list[Problem]:
+    """The checks of `report` (each finding of a workbook with the cell it is about)."""
+    findings = _checks_of(report, previous)
+    if not report.locations:
+        return findings
+    return [replace(p, cell=report.locations[p.path]) if not p.cell and p.path in report.locations else p
+            for p in findings]
+
+
+def _checks_of(report: Report, previous: Optional[Data]) -> list[Problem]:
     """The checks of `report`; when last year's data cannot be used, a C4 warning instead
     of the cross-year checks (a 2020 report in the 2019 format, a typo in the file)."""
     if previous is None:

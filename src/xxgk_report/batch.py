@@ -53,8 +53,9 @@ class BuildResult:
         return f"{errors} 处错误" if errors else "失败"
 
 
-#: files in a data folder that are not data files: the editor's schema (make-report schema)
-NOT_DATA = ("*.schema.json",)
+#: files in a data folder that are not data files: the editor's schema (make-report schema), and
+#: the lock file Excel and WPS leave beside a workbook that is open (~$2023.xlsx)
+NOT_DATA = ("*.schema.json", "~$*")
 
 
 def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,

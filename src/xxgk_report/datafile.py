@@ -7,6 +7,8 @@ writes the county's). Every key is written with its official label, read from th
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import spec
-from .model import Report
+from .model import Kind, Report
 from .schema import SCHEMA_FILE
 from .values import Value
 from .variants import DEFAULT_FOR_FORMAT, is_path
@@ -61,25 +63,72 @@ def _carried_template(previous: Report, fmt: spec.FormatSpec, output_dir: Option
     return os.path.relpath(path.resolve(), output_dir.resolve())
 
 
-def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Report] = None,
-                  template: Optional[str] = None, output_dir: Optional[Path] = None) -> str:
-    """A complete data file for `year` as commented YAML text: every key, each with its
-    official label; zeros in the tables; the five 总体情况 topics as titled blocks to fill;
-    六 with the 信息处理费 sentence. From `previous` (last year's report) it carries the
-    agency, the template, 上年结转 (= last year's 结转下年度), 现行有效件数, and last year's
-    五 as a commented reminder. It loads and renders as written (with warnings for the
-    empty paragraphs)."""
+#: what 六 says when no 信息处理费 was charged (a new data file's one sentence of 六)
+NO_FEES = "本年度未收取信息处理费。"
+
+
+def default_narrative(year: int) -> dict[str, list]:
+    """The narrative a new data file starts with: the opening sentence, the five 总体情况 topics
+    as titled blocks to fill, an empty 五, 六's sentence on 信息处理费."""
+    return {
+        "preamble": [f"根据《中华人民共和国政府信息公开条例》，现将{year}年度政府信息公开工作情况报告如下。"],
+        "overview": [{"title": topic, "paragraphs": [""]} for topic, _ in spec.OVERVIEW_TOPICS],
+        "problems": [""],
+        "other_matters": [NO_FEES],
+    }
+
+
+@dataclass
+class NewData:
+    """What a new data file starts with, whatever it is written as (YAML or a workbook)."""
+
+    year: int
+    agency: str
+    fmt: spec.FormatSpec
+    tables: Tables
+    template: Optional[str] = None
+    #: last year's 五, to remind whoever writes this year's (never printed)
+    reminder: list[str] = field(default_factory=list)
+
+    def data(self) -> dict[str, Any]:
+        """The new file's content as a data mapping: what its YAML loads to."""
+        head = {"year": self.year, "agency": self.agency, "format": self.fmt.year}
+        if self.template:
+            head["template"] = self.template
+        narrative = default_narrative(self.year)
+        tables = {key: {"text": [], **table} for key, table in spec.nest(self.tables.values).items()}
+        return {**head, **{key: narrative.get(key) or tables.get(key) for key in _BODY_KEYS}}
+
+
+#: the keys of a data file after its head, in the order of the report
+_BODY_KEYS = ("preamble", "overview", "proactive", "applications", "reviews", "problems", "other_matters")
+
+
+def new_data(year: int, agency: Optional[str] = None, previous: Optional[Report] = None,
+             template: Optional[str] = None, output_dir: Optional[Path] = None) -> NewData:
+    """What a new data file for `year` holds: zeros in the tables, and from `previous` (last
+    year's report) the agency, the template, 上年结转 (= last year's 结转下年度), 现行有效件数,
+    and last year's 五 as a reminder."""
     agency = agency or (previous.agency if previous else "")
     fmt = spec.FORMATS[_format_for(year)]
     template = template or (_carried_template(previous, fmt, output_dir) if previous else None)
-    tables = zero_tables(fmt)
-    reminder: list[str] = []
+    new = NewData(year, agency, fmt, zero_tables(fmt), template)
     if previous is not None:
-        _carry_over(previous, fmt, tables)
+        _carry_over(previous, fmt, new.tables)
         if previous.narrative["problems"]:
-            reminder = [f"上年（{previous.year}年度）报告的 五，供撰写整改情况时对照（不会印出）："]
-            reminder += [f"- {p.heading}{p.text}" for p in previous.narrative["problems"]]
-    return write_data_file(year, agency, fmt, tables, template=template, problems_reminder=reminder)
+            new.reminder = [f"上年（{previous.year}年度）报告的 五，供撰写整改情况时对照（不会印出）："]
+            new.reminder += [f"- {p.heading}{p.text}" for p in previous.narrative["problems"]]
+    return new
+
+
+def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Report] = None,
+                  template: Optional[str] = None, output_dir: Optional[Path] = None) -> str:
+    """A complete data file for `year` as commented YAML text (see `new_data`): every key,
+    each with its official label, last year's 五 as a comment. It loads and renders as written
+    (with warnings for the empty paragraphs)."""
+    new = new_data(year, agency, previous, template, output_dir)
+    return write_data_file(year, new.agency, new.fmt, new.tables, template=new.template,
+                           problems_reminder=new.reminder)
 
 
 def _carry_over(previous: Report, fmt: spec.FormatSpec, tables: Tables) -> None:
@@ -112,7 +161,7 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
                     header: tuple[str, ...] = (), problems_reminder: list[str] = (),
                     made_by: str = "make-report init") -> str:
     """A data file as commented YAML text: the given table numbers, the narrative to write."""
-    labels = spec.TOP_LEVEL_LABELS
+    labels, narrative = spec.TOP_LEVEL_LABELS, default_narrative(year)
     out = [
         comment(f"# {agency}{year}年{spec.REPORT_NAME}的数据文件（{made_by} 生成）。"),
         "# 填写各部分正文和表格数字（未填的表格为 0），然后运行：make-report 本文件。",
@@ -127,14 +176,16 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
          f"# template: default  # {labels['template']}（make-report templates 列出可用的模板）"),
         f"# title: {scalar(agency + str(year) + '年' + spec.REPORT_NAME)}  # {labels['title']}（不写时即为此）",
         f"# date: {year + 1}-01-20  # {labels['date']}（落款）：填写后报告末尾有机关名称和日期",
+        f"# contact: {{name: 张三, phone: \"0825-1234567\"}}  # {labels['contact']}："
+        + "、".join(spec.CONTACT_LABELS.values()) + "（不印出，供汇总单位联系）",
         "",
         f"preamble:  # {labels['preamble']}（一、之前）",
-        f"  - 根据《中华人民共和国政府信息公开条例》，现将{year}年度政府信息公开工作情况报告如下。",
+        f"  - {narrative['preamble'][0]}",
         "",
         f"overview:  # {labels['overview']}：以下五个方面各写一段或几段",
     ]
-    for topic, _ in spec.OVERVIEW_TOPICS:
-        out += [f"  - title: {topic}", "    paragraphs:", '      - ""']
+    for block in narrative["overview"]:
+        out += [f"  - title: {block['title']}", "    paragraphs:", '      - ""']
     out += ["", f"proactive:  # {labels['proactive']}", "  text: []  # 表格前的说明文字（可不写）"]
     out += _proactive_lines(fmt, tables)
     out += ["", f"applications:  # {labels['applications']}", "  text: []"]
@@ -145,7 +196,7 @@ def write_data_file(year: int, agency: str, fmt: spec.FormatSpec, tables: Tables
     out += ["", f"problems:  # {labels['problems']}：存在的主要问题、改进措施，以及上年问题的整改情况", '  - ""']
     out += [comment(f"  # {line}") for line in problems_reminder]
     out += ["", f"other_matters:  # {labels['other_matters']}",
-            "  - 本年度未收取信息处理费。  # 如收取了信息处理费，改为：本年度收取信息处理费 N 元。", ""]
+            f"  - {NO_FEES}  # 如收取了信息处理费，改为：本年度收取信息处理费 N 元。", ""]
     return "\n".join(out)
 
 
@@ -190,3 +241,53 @@ def _application_lines(fmt: spec.FormatSpec, tables: Tables) -> list[str]:
         lines.append(f"{indent}{row.path[-1]}: {_flow(row, tables)}  "
                      + comment(f"# {row.labels[-1]}" + _note(row, tables, "（", "）")))
     return lines
+
+
+# ---------------------------------------------------------------------------
+# A report as a data mapping: what `convert` writes
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The data mapping of a report, which reads back to the same report: the head, the
+    narrative as blocks, every value a data file gives (totals only where the file wrote one)."""
+    data: dict[str, Any] = {"year": report.year, "agency": report.agency, "format": report.format}
+    optional = {"template": report.template, "date": report.date, "contact": dict(report.contact),
+                "title": report.title if report.title != f"{report.agency}{report.year}年{spec.REPORT_NAME}" else None}
+    data.update((key, optional[key]) for key in ("template", "title", "date", "contact") if optional[key])
+    given = {f.key: report.values[f.key] for f in report.spec.fields if not f.computed}
+    given.update(report.given_totals)
+    tables = spec.nest({f.key: given[f.key] for f in report.spec.fields if f.key in given})
+    for key_path, _ in spec.NARRATIVE_FIELDS:
+        blocks = narrative_blocks(report.narrative[".".join(key_path)], key_path)
+        if len(key_path) == 1:
+            data[key_path[0]] = blocks
+        else:
+            data[key_path[0]] = {"text": blocks, **tables[key_path[0]]}
+    return {key: data[key] for key in (*[k for k in data if k not in _BODY_KEYS], *_BODY_KEYS)}
+
+
+def narrative_blocks(paragraphs, key_path: tuple[str, ...]) -> list[Any]:
+    """A section's paragraphs as the blocks a data file writes: a text, {title, text} (a run-in
+    heading) or {title, paragraphs}; each block where the paragraph's key path puts it."""
+    blocks: dict[int, Any] = {}
+    for paragraph in paragraphs:
+        index, rest = paragraph.path[len(key_path)], paragraph.path[len(key_path) + 1:]
+        if paragraph.kind is Kind.RUNIN:
+            blocks[index] = {"title": paragraph.title, "text": paragraph.text}
+        elif paragraph.kind is Kind.HEADING:
+            blocks[index] = {"title": paragraph.title, "paragraphs": []}
+        elif rest:
+            blocks[index]["paragraphs"].append(paragraph.text)
+        else:
+            blocks[index] = paragraph.text
+    return list(blocks.values())
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """A data mapping as JSON text: amounts as text keeping their digits ("12.50"), dates as
+    "YYYY-MM-DD"."""
+    def plain(value: Any) -> str:
+        if isinstance(value, (Decimal, dt.date)):
+            return format(value, "f") if isinstance(value, Decimal) else value.isoformat()
+        raise TypeError(type(value).__name__)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=plain) + "\n"

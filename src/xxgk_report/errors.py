@@ -27,6 +27,8 @@ class Problem:
     rule: str = "D1"
     #: the numbers the finding compares, by name (for `--format json`)
     values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: where a workbook holds it: 「表三!E14」 (a finding about a .xlsx data file)
+    cell: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -34,7 +36,7 @@ class Problem:
 
     def __str__(self) -> str:
         """The finding as one line: 「错误 A1 path「label」「label」：message」."""
-        where = self.path + "".join(f"「{label}」" for label in self.labels)
+        where = (self.cell or self.path) + "".join(f"「{label}」" for label in self.labels)
         head = f"{self.severity} {self.rule}"
         return f"{head} {where}：{self.message}" if where else f"{head} {self.message}"
 
@@ -47,6 +49,7 @@ class Problem:
             "labels": list(self.labels),
             "message": self.message,
             "values": {key: _json_value(value) for key, value in self.values.items()},
+            **({"cell": self.cell} if self.cell else {}),
         }
 
 

@@ -18,11 +18,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
-
-import yaml
 
 from . import spec
 from .blocks import SUFFIXES, Para, Table, read_blocks
@@ -30,7 +27,7 @@ from .errors import DataError, Problem
 from .labels import _PAGE_NUMBER, Reader, key, label_matches, tokens
 from .rules import RULES
 from .values import Value
-from .yamltext import comment, needs_escapes
+from .yamltext import comment, dump
 
 __all__ = ["SUFFIXES", "Extracted", "data_file_text", "extract", "key", "label_matches"]
 
@@ -375,26 +372,11 @@ def _reviews(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
 # Writing the data file
 
 
-class _Dumper(yaml.SafeDumper):
-    """Amounts stay as printed (Decimal("12.50") → 12.50); table rows on one line each."""
-
-
-_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(
-    "tag:yaml.org,2002:float", format(value, "f")))
-_Dumper.add_representer(dict, lambda dumper, value: dumper.represent_mapping(
-    "tag:yaml.org,2002:map", value, flow_style=bool(value) and all(
-        isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in value.values())))
-_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(  # one line, escapes: as yamltext
-    "tag:yaml.org,2002:str", value, style='"' if needs_escapes(value) else None))
-_Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
-    "tag:yaml.org,2002:seq", value, flow_style=not value))
-
-
 def data_file_text(result: Extracted, source: Path) -> str:
     """The extracted data as a YAML data file, headed by what could not be mapped."""
     header = [comment(f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。")]
     if result.problems:
         header.append(f"# 读回时有 {len(result.problems)} 处需要核对：")
         header += [comment(f"#   {problem}") for problem in result.problems]
-    body = yaml.dump(result.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)
+    body = dump(result.data)
     return "\n".join(header) + "\n\n" + body

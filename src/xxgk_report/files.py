@@ -67,11 +67,16 @@ def read_bounded(path: Path, limit: int, what: str = "文件") -> bytes:
 def read_zip(path: Path, what: str = "Word 文档", names=None) -> dict[str, bytes]:
     """The entries of the zip file `path` (a .docx), all or those `names` accepts (a callable
     on the entry name), within the bounds above; InputError otherwise."""
-    blob = read_bounded(path, MAX_DOCUMENT_FILE, what)
+    return unzip(read_bounded(path, MAX_DOCUMENT_FILE, what), path, what, names)
+
+
+def unzip(blob: bytes, path: Path, what: str = "Word 文档", names=None, kind: str = ".docx") -> dict[str, bytes]:
+    """The entries of a zip file read as `blob` (see `read_zip`); every entry inflates to
+    exactly the size it declares, or InputError."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(blob))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError(f"{what} {path} 不是 .docx 文件（无法按 zip 压缩包打开）") from None
+        raise InputError(f"{what} {path} 不是 {kind} 文件（无法按 zip 压缩包打开）") from None
     with archive:
         infos = archive.infolist()
         wanted = [info for info in infos if names is None or names(info.filename)]

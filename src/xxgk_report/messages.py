@@ -17,7 +17,7 @@ from typing import Any
 
 from . import spec
 from .errors import ERROR, Problem
-from .reader import HugeNumber, NumberText
+from .reader import FormulaText, HugeNumber, NumberText
 from .rules import RULES
 
 
@@ -35,6 +35,8 @@ class Collector:
         self.format = spec.FORMAT_2021  # set once the file's format is known: labels differ
         self.omitted = 0
         self.omitted_errors = 0
+        #: where a workbook holds each key path (format_path → 「表三!E14」), for messages
+        self.locations: dict[str, str] = {}
 
     @property
     def full(self) -> bool:
@@ -46,7 +48,9 @@ class Collector:
             self.omitted_errors += RULES[rule].severity == ERROR
             return
         label = field_label(path, self.format)
-        self.problems.append(RULES[rule].problem(format_path(path), (label,) if label else (), message))
+        where = format_path(path)
+        self.problems.append(RULES[rule].problem(where, (label,) if label else (), message,
+                                                 cell=locate(self.locations, path) if self.locations else ""))
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
@@ -63,6 +67,15 @@ class Collector:
 
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.is_error)
+
+
+def locate(locations: dict[str, str], path: tuple) -> str:
+    """The workbook cell of a key path, or of its nearest parent that has one ("" if none)."""
+    for end in range(len(path), 0, -1):
+        cell = locations.get(format_path(path[:end]))
+        if cell:
+            return cell
+    return ""
 
 
 _TABLE_LABELS = {year: spec.table_field_labels(fmt) for year, fmt in spec.FORMATS.items()}
@@ -116,6 +129,8 @@ def describe(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, FormulaText):
+        return f"公式 “{value[:40]}”（请直接填写，不要用公式）"
     if isinstance(value, NumberText):
         return f"“{value}”（这种写法不能作为数字读取）"
     if isinstance(value, HugeNumber):

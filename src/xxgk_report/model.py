@@ -19,7 +19,7 @@ from . import spec
 from .errors import DataError, Problem
 from .messages import Collector, describe, field_label, format_path, mapping
 from .narrative import MAX_LINE, Kind, Paragraph, clean_text, narrative
-from .reader import read_data
+from .reader import LocatedData, read_data
 from .values import Value, table_values
 
 __all__ = ["Kind", "Paragraph", "Report", "Value", "build_report", "field_label", "format_path", "load_report"]
@@ -46,6 +46,10 @@ class Report:
     #: warnings found while reading the file (rules T1, T2)
     warnings: tuple[Problem, ...] = ()
     source: Optional[Path] = None
+    #: who filled in the data (spec.CONTACT_LABELS: name, phone), never printed
+    contact: Mapping[str, str] = field(default_factory=dict)
+    #: where a workbook holds each value and paragraph (format_path → 「表三!E14」)
+    locations: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def spec(self) -> spec.FormatSpec:
@@ -107,19 +111,31 @@ def _date(value: Any, c: Collector) -> Optional[dt.date]:
     return None
 
 
+def _contact(value: Any, c: Collector) -> dict[str, str]:
+    """Who filled in the data: {name, phone}, each one line of text (left out: nobody named)."""
+    given = mapping(value, ("contact",), tuple(spec.CONTACT_LABELS), c) if value is not None else {}
+    return {key: text for key in spec.CONTACT_LABELS
+            if (text := clean_text(given.get(key), ("contact", key), c, limit=MAX_LINE))}
+
+
 def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     """Validate parsed data and return the `Report`, or raise `DataError` listing every problem."""
     c = Collector()
     data = mapping(raw, (), tuple(spec.TOP_LEVEL_LABELS), c) if raw is not None else {}
     if raw is not None and not isinstance(raw, dict):
         raise DataError(str(source or ""), c.listed())
+    if isinstance(raw, LocatedData):
+        c.locations = raw.locations
     year = _year(data.get("year"), c)
     fmt_year = c.format = _format(data.get("format"), year, c)
+    for path, message, rule in getattr(raw, "notes", ()):
+        c.add(path, message, rule)
     agency = _agency(data.get("agency"), c)
     template = clean_text(data["template"], ("template",), c, required=True, limit=MAX_LINE) \
         if "template" in data else None
     title = clean_text(data.get("title"), ("title",), c, limit=MAX_LINE) or f"{agency}{year}年{spec.REPORT_NAME}"
     date = _date(data.get("date"), c)
+    contact = _contact(data.get("contact"), c)
     paragraphs = narrative(data, c)
     if "format" not in data:
         _other_format_hint(data.get("proactive"), fmt_year, year, c)
@@ -127,7 +143,8 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if c.failed:
         raise DataError(str(source or ""), c.listed())
     return Report(year, agency, fmt_year, template, title, date, paragraphs, values,
-                  given_totals=c.given_totals, warnings=c.warnings(), source=source)
+                  given_totals=c.given_totals, warnings=c.warnings(), source=source, contact=contact,
+                  locations=c.locations)
 
 
 def _proactive_keys(fmt: spec.FormatSpec) -> set[str]:

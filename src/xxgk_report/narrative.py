@@ -18,6 +18,7 @@ from typing import Any
 from . import spec
 from .formatting import chinese_number
 from .messages import Collector, describe, mapping
+from .reader import FormulaText
 
 
 class Kind(str, enum.Enum):
@@ -37,6 +38,8 @@ class Paragraph:
     text: str = ""
     #: key path of the text in the data file, e.g. ("overview", 1, "text")
     path: tuple = ()
+    #: a heading's title as the data file writes it, without its number: 「提升质量水平」
+    title: str = ""
 
 
 #: Characters removed from text (with a T2 warning): those XML 1.0 forbids, the other control
@@ -76,7 +79,7 @@ def _join_lines(text: str) -> str:
 
 def clean_text(value: Any, path: tuple, c: Collector, required: bool = False, limit: int = MAX_PARAGRAPH) -> str:
     """Return printable text: lines joined, control characters removed (with a warning)."""
-    if value is not None and not isinstance(value, str):
+    if value is not None and (not isinstance(value, str) or isinstance(value, FormulaText)):
         c.add(path, f"应为文字，实际为 {describe(value)}")
         return ""
     if value is not None and len(value) > limit:
@@ -125,14 +128,15 @@ def _blocks(value: Any, path: tuple, c: Collector) -> tuple[Paragraph, ...]:
 
 def _titled_block(block: dict, path: tuple, number: int, c: Collector) -> list[Paragraph]:
     mapping(block, path, tuple(spec.BLOCK_KEYS), c)
-    heading = f"（{chinese_number(number)}）{_title(block.get('title'), path + ('title',), c)}"
+    title = _title(block.get("title"), path + ("title",), c)
+    heading = f"（{chinese_number(number)}）{title}"
     if "text" in block and "paragraphs" in block:
         c.add(path, "标题块只能有 text（标题后接正文）或 paragraphs（标题下分段）之一")
     if "text" in block:
         text = clean_text(block["text"], path + ("text",), c)
         stop = "" if heading[-1] in "。？！：" else "。"
-        return [Paragraph(Kind.RUNIN, heading=heading + stop, text=text, path=path)]
-    result = [Paragraph(Kind.HEADING, heading=heading, path=path + ("title",))]
+        return [Paragraph(Kind.RUNIN, heading=heading + stop, text=text, path=path, title=title)]
+    result = [Paragraph(Kind.HEADING, heading=heading, path=path + ("title",), title=title)]
     paragraphs = block.get("paragraphs")
     if isinstance(paragraphs, str):
         paragraphs = [paragraphs]

@@ -28,7 +28,10 @@ import yaml
 from .errors import DataError, Problem
 from .files import MAX_DATA_FILE, InputError, read_bounded
 
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+#: spreadsheets that are not a fill-in workbook, and what to do with them
+_OTHER_SHEETS = {".xls": "旧版 Excel 工作簿（.xls）", ".et": "WPS 表格文件（.et）", ".xlsm": "含宏的工作簿（.xlsm）",
+                 ".ods": "OpenDocument 表格（.ods）", ".csv": "CSV 文件"}
 #: nodes plus characters a YAML file may expand to through its aliases (`&a`, `*a`)
 MAX_EXPANDED = 2 * MAX_DATA_FILE
 #: integers longer than this are kept as `HugeNumber` (Python refuses 4300 digits and more)
@@ -40,11 +43,27 @@ class NumberText(str):
     kept as written, for the model to name in its message."""
 
 
+class FormulaText(str):
+    """A formula found in a workbook's input cell (「=SUM(D7:I7)」): never taken as its value."""
+
+
 @dataclass(frozen=True)
 class HugeNumber:
     """An integer with more digits than any count can have."""
 
     digits: int
+
+
+class LocatedData(dict):
+    """A data mapping read from a workbook, with where each value came from and what the
+    reader noticed on the way (blank cells), for the model's messages."""
+
+    def __init__(self, data: dict, locations: dict[str, str], notes: list[tuple[tuple, str, str]]) -> None:
+        super().__init__(data)
+        #: format_path of a key path → its cell: {"applications.received.natural": "表三!D7"}
+        self.locations = locations
+        #: findings of the reader: (key path, message, rule)
+        self.notes = notes
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
@@ -103,9 +122,15 @@ def _unreadable(source: str, message: str) -> DataError:
 
 def read_data(path: Path) -> Any:
     """Return the parsed content of a .yaml/.yml/.json file (numbers as written)."""
-    source = str(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml 或 .json")
+    source, suffix = str(path), path.suffix.lower()
+    if suffix in _OTHER_SHEETS:
+        raise _unreadable(source, f"这是{_OTHER_SHEETS[suffix]}，不能直接读取；请在 Excel 或 WPS 中“另存为” Excel 工作簿"
+                                  f"（.xlsx），或用 make-report init -o 文件.xlsx 生成填报表")
+    if suffix not in SUFFIXES:
+        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml、.json 或 .xlsx（填报表）")
+    if suffix == ".xlsx":
+        from .workbook.read import read_workbook  # noqa: PLC0415 (openpyxl only for a workbook)
+        return read_workbook(path)
     try:
         text = read_bounded(path, MAX_DATA_FILE, "数据文件").decode("utf-8-sig")
     except InputError as exc:

@@ -20,8 +20,8 @@ class Rule:
     title: str
 
     def problem(self, path: str, labels: tuple[str, ...], message: str,
-                values: Optional[Mapping[str, Any]] = None) -> Problem:
-        return Problem(path, labels, message, self.severity, self.id, dict(values or {}))
+                values: Optional[Mapping[str, Any]] = None, cell: str = "") -> Problem:
+        return Problem(path, labels, message, self.severity, self.id, dict(values or {}), cell)
 
 
 _RULES = (
@@ -31,6 +31,9 @@ _RULES = (
     Rule("V2", ERROR, "行政事业性收费金额是非负数（单位：万元）"),
     Rule("T1", WARNING, "没有空段落（空段落不输出）"),
     Rule("T2", WARNING, "正文没有控制字符（XML 不允许的和看不见的，已删除）"),
+    # The fill-in workbook (.xlsx)
+    Rule("W1", WARNING, "工作簿：每个输入格都已填写（空白格按 0 读取，逐一列出）"),
+    Rule("W2", ERROR, "工作簿：是本工具的填报表，表格的行、列和标签没有被移动或改动，输入格中没有公式"),
     # 勾稽关系 (official-format.md §5)
     Rule("A1", ERROR, "三：每列 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理"),
     Rule("A2", ERROR, "三：数据中写出的（七）总计 = 三、本年度办理结果各项之和"),

@@ -103,6 +103,10 @@ def json_schema() -> dict:
             "title": {"type": "string", "description": labels["title"]},
             "date": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
                      "description": labels["date"]},
+            "contact": {"type": ["object", "null"], "additionalProperties": False,
+                        "description": labels["contact"] + "（不印出，供汇总单位联系）",
+                        "properties": {key: {"type": "string", "description": label}
+                                       for key, label in spec.CONTACT_LABELS.items()}},
             **{key[0]: _section(label) for key, label in spec.NARRATIVE_FIELDS if len(key) == 1},
             "proactive": {"type": ["object", "null"], "description": labels["proactive"]},
             "applications": {"type": ["object", "null"], "description": labels["applications"]},

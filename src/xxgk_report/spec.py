@@ -31,6 +31,7 @@ TOP_LEVEL_LABELS: dict[str, str] = {
     "template": "模板",
     "title": "标题",
     "date": "成文日期",
+    "contact": "填报联系人",
     "preamble": "前言",
     "overview": "一、总体情况",
     "proactive": "二、主动公开政府信息情况",
@@ -39,6 +40,9 @@ TOP_LEVEL_LABELS: dict[str, str] = {
     "problems": "五、存在的主要问题及改进情况",
     "other_matters": "六、其他需要报告的事项",
 }
+
+#: Who filled in the data, for the county's questions (kept in the data, never printed).
+CONTACT_LABELS: dict[str, str] = {"name": "填报人", "phone": "联系电话"}
 
 #: The six sections in their official order: (data key, heading).
 SECTIONS: tuple[tuple[str, str], ...] = tuple(

@@ -45,3 +45,24 @@ def scalar(value: Any) -> str:
     dumped = yaml.safe_dump([text], default_flow_style=True, default_style=style, allow_unicode=True,
                             width=2**31)
     return dumped.strip()[1:-1]
+
+
+class _Dumper(yaml.SafeDumper):
+    """Amounts stay as printed (Decimal("12.50") → 12.50); table rows on one line each; text
+    on one line, with escapes where it needs them (as `scalar`)."""
+
+
+_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(  # 12 → 12, 12.50 → 12.50
+    "tag:yaml.org,2002:int" if value.as_tuple().exponent >= 0 else "tag:yaml.org,2002:float", format(value, "f")))
+_Dumper.add_representer(dict, lambda dumper, value: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", value, flow_style=bool(value) and all(
+        isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in value.values())))
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style='"' if needs_escapes(value) else None))
+_Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", value, flow_style=not value))
+
+
+def dump(data: Any) -> str:
+    """A data mapping as YAML text, keys in their order, that loads back to exactly `data`."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)

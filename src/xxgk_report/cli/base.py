@@ -155,10 +155,12 @@ def main() -> None:
     """
 
 
-def refuse_overwrite(target: Path, force: bool, inputs: list[tuple[Path, str]]) -> None:
-    """`init`, `sum` and `extract` write data files people edit: never over one unasked, never
-    over one of their inputs, even when asked."""
-    require_suffix(target, (".yaml", ".yml"), "（写出的是 YAML 数据文件）")
+def refuse_overwrite(target: Path, force: bool, inputs: list[tuple[Path, str]],
+                     suffixes: tuple[str, ...] = (".yaml", ".yml")) -> None:
+    """`init`, `sum`, `extract` and `convert` write data files people edit: never over one
+    unasked, never over one of their inputs, even when asked."""
+    kinds = "YAML 数据文件" if suffixes == (".yaml", ".yml") else "数据文件（.yaml、.json 或 .xlsx 填报表）"
+    require_suffix(target, suffixes, f"（写出的是{kinds}）")
     refuse_overwriting([target], inputs)
     if target.exists() and not force:
         raise ReportError(f"文件 {target} 已存在，未覆盖；要覆盖请加 --force")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..errors import DataError, count_errors
+from ..errors import DataError, ReportError, count_errors
 from .base import (
     _HIDDEN_IN_JSON,
     checked_agency,
@@ -59,26 +59,38 @@ def check(data: str, previous: str | None, output_format: str, strict: bool) -> 
 INIT_EPILOG = """\b
 示例 Examples:
   make-report init --year 2023 --agency 某某县某某镇人民政府 -o 2023.yaml
-  make-report init --from 2022.yaml -o 2023.yaml          # 年度为上年加一，沿用机关名称等
+  make-report init --year 2023 --agency 某某县某某镇人民政府 -o 2023.xlsx   # 填报表（Excel、WPS）
+  make-report init --from 2022.yaml -o 2023.xlsx          # 年度为上年加一，沿用机关名称等
+  make-report init --year 2023 --roster 单位名单.txt -o 各单位/            # 每个单位一个填报表
+  make-report init --roster 单位名单.txt --from 上年/ -o 各单位/           # 各单位沿用自己的上年数据
 """
 
 
 @main.command(epilog=INIT_EPILOG)
 @click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（用 --from 时默认为上年加一）。Report year.")
 @click.option("--agency", help="机关全称（用 --from 时默认沿用）。Agency's full name.")
-@click.option("--from", "previous", metavar="LAST_YEAR_DATA", type=click.Path(exists=True, dir_okay=False),
-              help="上年度的数据文件：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照。"
-                   "Last year's data file, to carry over what carries over.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="新数据文件，默认 <年度>.yaml。Output data file (default: <year>.yaml).")
+@click.option("--from", "previous", metavar="LAST_YEAR", type=click.Path(exists=True),
+              help="上年度的数据文件（.yaml/.json/.xlsx）：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照；"
+                   "用 --roster 时为各单位上年数据文件所在的文件夹。Last year's data file (or folder, with --roster).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="单位名单（每行一个机关全称）：为每个单位生成一个填报表，写到 -o 指定的文件夹。One file per unit.")
+@click.option("-o", "--output", type=click.Path(),
+              help="新数据文件，按后缀生成 .yaml、.json 或 .xlsx 填报表，默认 <年度>.yaml；用 --roster 时为文件夹。"
+                   "Output data file (its suffix chooses the kind), or folder with --roster.")
 @click.option("--template", metavar="NAME|PATH", help="写入数据文件的模板。The template the file names.")
 @click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
 @reporting_errors
-def init(year: int | None, agency: str | None, previous: str | None, output: str | None, template: str | None,
-         force: bool) -> None:
-    """生成新年度的数据文件（每个键都有注释）。Write a new, commented data file to fill in."""
-    from ..datafile import new_data_file
+def init(year: int | None, agency: str | None, previous: str | None, roster: str | None, output: str | None,
+         template: str | None, force: bool) -> None:
+    """生成新年度的数据文件：YAML（每个键都有注释）、JSON 或 Excel 填报表。Write a new data file to fill in."""
+    if roster:
+        _init_roster(year, agency, previous, roster, output, template, force)
+        return
+    from ..dataout import DATA_SUFFIXES, new_file_bytes
+    from ..datafile import new_data
     agency = checked_agency(agency)
+    if previous and Path(previous).is_dir():
+        raise click.UsageError("--from 应为上年的数据文件；文件夹只在用 --roster 时使用。--from must be a file.")
     last = api.load_report(previous) if previous else None
     year = year or (last.year + 1 if last else None)
     if year is None:
@@ -86,10 +98,84 @@ def init(year: int | None, agency: str | None, previous: str | None, output: str
     if not (agency or last):
         raise click.UsageError("请用 --agency 给出机关全称，或用 --from 给出上年的数据文件。Give --agency or --from.")
     target = Path(output or f"{year}.yaml")
-    refuse_overwrite(target, force, [(Path(previous), "上年数据文件")] if previous else [])
-    api.write_atomic(target, new_data_file(year, agency, last, template, output_dir=target.parent).encode("utf-8"))
+    refuse_overwrite(target, force, [(Path(previous), "上年数据文件")] if previous else [], DATA_SUFFIXES)
+    new = new_data(year, agency, last, template, output_dir=target.parent)
+    api.write_atomic(target, new_file_bytes(new, target))
     say(target)
     say(f"已生成 {target}：填写各部分正文和表格数字后，运行 make-report {target}", err=True)
+
+
+def _init_roster(year: int | None, agency: str | None, previous: str | None, roster: str, output: str | None,
+                 template: str | None, force: bool) -> None:
+    """`init --roster`: one workbook per unit, into the folder -o names, all or none."""
+    from .. import county
+    from ..dataout import roster_plan
+    from ..outputs import Staged
+    if agency:
+        raise click.UsageError("用 --roster 时各单位的名称取自名单，不能再用 --agency。Do not give --agency with --roster.")
+    if not output:
+        raise click.UsageError("请用 -o 给出写入各单位填报表的文件夹。Give -o FOLDER.")
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"{folder} 不是文件夹；用 --roster 时 -o 应为文件夹。-o must be a folder.")
+    last_year = _last_year(Path(previous)) if previous else None
+    year = year or (max(r.year for r in last_year.values()) + 1 if last_year else None)
+    if year is None:
+        raise click.UsageError("请用 --year 给出报告年度。Give --year.")
+    names = county.read_roster(Path(roster))
+    plan = roster_plan(names, year, folder, ".xlsx", last_year, template)
+    existing = [path for path in plan.files if path.exists()]
+    if existing and not force:
+        raise ReportError(f"{folder} 中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未生成任何文件；要覆盖请加 --force")
+    folder.mkdir(parents=True, exist_ok=True)
+    with Staged() as out:
+        for path, blob in plan.files.items():
+            out.add(path, blob)
+        out.commit()
+    for agency_name in plan.without_last_year:
+        say(f"提示：{agency_name} 在 {previous} 中没有上年的数据文件，已生成空白的填报表", err=True)
+    say(f"已在 {folder} 中为 {len(plan.files)} 个单位生成填报表。", err=True)
+
+
+def _last_year(folder: Path) -> dict:
+    """Last year's report of each unit in `folder`, by `county.name_key` of its agency; a file
+    that cannot be read is said and skipped."""
+    from .. import batch, county
+    if not folder.is_dir():
+        raise click.UsageError("用 --roster 时 --from 应为各单位上年数据文件所在的文件夹。--from must be a folder.")
+    reports = {}
+    for source, _ in batch.find_data_files([folder], Path(".")):
+        try:
+            report = api.load_report(source)
+        except DataError as exc:
+            say(f"提示：{source} 有 {count_errors(exc.problems)} 处错误，未沿用其上年数据", err=True)
+            continue
+        reports[county.name_key(report.agency)] = report
+    return reports
+
+
+CONVERT_EPILOG = """\b
+示例 Examples:
+  make-report convert 2023.xlsx -o 2023.yaml     # 填报表 → YAML
+  make-report convert 2023.yaml -o 2023.xlsx     # YAML → 填报表（内容完整，可继续填写）
+"""
+
+
+@main.command(epilog=CONVERT_EPILOG)
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="转换后的数据文件：.yaml、.json 或 .xlsx（按后缀）。Output data file.")
+@click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
+@reporting_errors
+def convert(data: str, output: str, force: bool) -> None:
+    """在 YAML、JSON 和 Excel 填报表之间转换数据文件，内容不丢失。Convert a data file."""
+    from ..dataout import DATA_SUFFIXES, converted_bytes
+    target = Path(output)
+    refuse_overwrite(target, force, [(Path(data), "要转换的数据文件")], DATA_SUFFIXES)
+    report = api.load_report(data)
+    print_problems(list(report.warnings))
+    api.write_atomic(target, converted_bytes(report, target))
+    say(target)
 
 
 @main.command()

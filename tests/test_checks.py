@@ -66,7 +66,7 @@ def test_every_rule_has_an_id_a_severity_and_a_title():
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id and rule.severity in (ERROR, WARNING) and rule.title
     errors = {r for r, rule in RULES.items() if rule.severity == ERROR}
-    assert errors == {"D1", "V1", "V2", "W2", "A1", "A2", "A3", "B1", "U1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8",
+    assert errors == {"D1", "V1", "V2", "W2", "X2", "A1", "A2", "A3", "B1", "U1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8",
                       "M9", "M10", "M11"}
 
 
@@ -102,7 +102,7 @@ def test_a2_given_result_total(base):
     assert (finding.rule, finding.path, finding.labels) == (
         "A2", "applications.total.natural", ("三、本年度办理结果（七）总计 / 自然人",))
     assert finding.message == ("数据中写的总计为 4，但 三、本年度办理结果各项之和 = 5；"
-                               "请改为 5，或删去这个 total（总计会自动计算）")
+                               "请改为 5，或删去这个总计（总计会自动计算：数据文件中删去 total，填报表中清空这一格）")
     assert finding.values == {"given": 4, "computed": 5}
 
 
@@ -128,7 +128,7 @@ def test_b1_review_total(base):
     assert finding.path == "reviews.litigation_after_reconsideration.total"
     assert finding.labels == ("行政诉讼 / 复议后起诉 / 总计",)
     assert finding.message == ("数据中写的总计为 0，但 结果维持 2 + 结果纠正 0 + 其他结果 0 + 尚未审结 1 = 3；"
-                               "请改为 3，或删去这个 total（总计会自动计算）")
+                               "请改为 3，或删去这个总计（总计会自动计算：数据文件中删去 total，填报表中清空这一格）")
     assert only(findings, "N8").severity == WARNING  # 「均获维持」 while 1 case is pending
 
 

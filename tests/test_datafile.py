@@ -49,6 +49,8 @@ def test_init_writes_every_key_with_its_label_and_renders_as_is(write_data, year
     assert data["format"] == fmt.year
     assert every_table_key(fmt) <= set(keys_of(data))
     for key, label in spec.TOP_LEVEL_LABELS.items():  # every top-level key is written with its label
+        if key == "unread":  # written by extract only: the cells a report read back could not give
+            continue
         assert any(line.lstrip("# ").startswith(f"{key}:") and label in line for line in text.splitlines()), key
     for table in fmt.tables():  # every table row carries its official label in a comment
         for cell in table.cells:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xxgk_report import api, spec
+from xxgk_report.errors import DataError
 from xxgk_report.extract import data_file_text, extract
 from xxgk_report.model import Report, build_report, load_report
 from xxgk_report.render import render_docx
@@ -203,13 +204,27 @@ def test_a_label_with_a_small_typo_is_read(tmp_path):
     assert build_report(result.data).tables["applications"] == load_report(FULL).tables["applications"]
 
 
-def test_an_unmapped_row_is_listed_not_guessed(tmp_path):
+def test_an_unmapped_row_is_listed_not_guessed_and_never_checked_as_0(tmp_path):
     page = render_html(load_report(FULL)).replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "")
     result = extract(write(tmp_path, "r.html", page))
-    assert [p.message for p in result.problems] == [
-        "找不到「三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）」这一行，按 0 读取",
+    row = [f.key for f in spec.FORMAT_2021_SPEC.row(("applications", "partially_granted")).fields]
+    assert list(result.unread) == row and result.coverage == "读出 193/200 格"
+    assert [p.message for p in result.problems][:2] == [
+        "找不到「三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）」这一行，未读出",
         "「1.属于国家秘密」之前有 7 个数字对应不到任何一行，未读取：1 2 3 4 5 6 21",
     ]
+    assert result.data["unread"] == row
+    report = build_report(result.data)
+    findings = api.check(report)
+    # the balance A1 would fail with the row as 0: it is not checked, and not passed either
+    assert [p.rule for p in findings] == [p.rule for p in api.check(FULL)] + ["X1"]
+    assert "已核对 193/200 格" in findings[-1].message and "A1" in findings[-1].message
+    text = data_file_text(result, Path("r.html"))
+    assert "# 读出 193/200 格。" in text and "#   applications.partially_granted.natural「" in text
+    with pytest.raises(DataError) as refused:  # never printed as 0 in a final report
+        api.render_report(report)
+    assert refused.value.problems[0].rule == "X2"
+    assert api.render_report(report, draft=True)
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason=f"{REAL} is not here")

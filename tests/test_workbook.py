@@ -254,9 +254,11 @@ def test_numbers_typed_as_text_are_numbers_and_blanks_are_0_listed_in_one_warnin
     fill(path, {keys[0]: " 12 ", keys[1]: "１２", keys[2]: "1,006", keys[3]: None, keys[4]: None})
     report = load_report(path)
     assert [report.values[k] for k in keys] == [12, 12, 1006, 0, 0]
-    w1, = [w for w in report.warnings if w.rule == "W1"]
-    assert f"表二!{cell_of(fmt, keys[3])}" in w1.message and f"表四!{cell_of(fmt, keys[4])}" in w1.message
-    assert "2 个输入格是空白的" in w1.message
+    blanks, texts = [w for w in report.warnings if w.rule == "W1"]
+    assert f"表二!{cell_of(fmt, keys[3])}" in blanks.message and f"表四!{cell_of(fmt, keys[4])}" in blanks.message
+    assert "2 个输入格是空白的" in blanks.message
+    # a sheet's SUM leaves text out: the clerk is told, or the workbook's totals and the report's differ
+    assert "3 个输入格填的是文字" in texts.message and f"表三!{cell_of(fmt, keys[1])}（“１２”）" in texts.message
 
 
 def test_a_word_in_a_count_names_the_sheet_the_cell_and_the_official_label(run, tmp_path):
@@ -286,6 +288,16 @@ def test_a_total_typed_over_is_checked_and_one_left_as_a_formula_is_computed(run
     fill(path, {key: right + 1})
     result = run("check", path)
     assert result.exit_code == 1 and f"错误 A3 表三!{cell_of(spec.FORMAT_2021_SPEC, key)}" in result.output
+    assert "填报表中清空这一格" in result.output
+
+
+def test_a_column_that_does_not_balance_names_its_four_cells(run, tmp_path):
+    key = "applications.carried_forward.business"
+    path = fill(workbook_of(FULL, tmp_path), {key: 999})
+    result = run("check", path)
+    cells = [cell_of(spec.FORMAT_2021_SPEC, f"applications.{row}.business")
+             for row in ("received", "carried_over", "total", "carried_forward")]
+    assert f"错误 A1 表三!{'、'.join(cells)}「" in result.output
 
 
 def test_a_renamed_sheet_and_a_table_moved_as_a_whole_read_right(tmp_path):

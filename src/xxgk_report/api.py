@@ -12,11 +12,12 @@ Every render runs the checks first: errors stop it (`DataError`, nothing written
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
-from .checks import check_report
+from .checks import check_report, unread_aware
 from .errors import (
     DataError,
     OutputError,
@@ -53,12 +54,25 @@ def _source(report: Report) -> str:
 
 
 def _checks(report: Report, previous: Optional[Data]) -> list[Problem]:
-    """The checks of `report` (each finding of a workbook with the cell it is about)."""
-    findings = _checks_of(report, previous)
+    """The checks of `report` (each finding of a workbook with the cell it is about; none
+    about a cell a report read back could not give)."""
+    findings = unread_aware(report, lambda r: _checks_of(r, previous))
     if not report.locations:
         return findings
-    return [replace(p, cell=report.locations[p.path]) if not p.cell and p.path in report.locations else p
-            for p in findings]
+    return [replace(p, cell=_cells(p.path, report.locations)) if not p.cell else p for p in findings]
+
+
+def _cells(path: str, locations: Mapping[str, str]) -> str:
+    """The workbook cells of a finding's path: one (表三!J8), or each of a path over several
+    rows (applications.{received,…}.natural → 表三!D6、D7、D29、D30); "" when not all known."""
+    if path in locations:
+        return locations[path]
+    found = re.fullmatch(r"([^{]*)\{([^}]*)\}(.*)", path)
+    cells = [locations.get(found[1] + part + found[3]) for part in found[2].split(",")] if found else []
+    if not cells or not all(cells):
+        return ""
+    sheet = cells[0].split("!")[0] + "!"
+    return "、".join(cell.removeprefix(sheet) if i else cell for i, cell in enumerate(cells))
 
 
 def _checks_of(report: Report, previous: Optional[Data]) -> list[Problem]:
@@ -142,6 +156,10 @@ def render_checked(report: Report, template: Optional[str] = None, *, previous: 
     """Check `report`, then render it: (the .docx bytes, every finding). An error raises
     `DataError` listing every finding, unless `draft` is true."""
     findings = _checks(report, previous)
+    if report.unread:
+        cells = "、".join(report.unread[:10]) + (f" 等 {len(report.unread)} 格" if len(report.unread) > 10 else "")
+        findings.insert(0, RULES["X2"].problem("unread", (), f"{cells}未读出，不能当作 0 印成正式报告；请对照原报告"
+                                                              "填写后从 unread 中删去，或加 --draft 生成草稿"))
     if count_errors(findings) and not draft:
         raise DataError(_source(report), findings)
     return render_docx(report, template_for(report, template), findings if draft else None), findings

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Callable, Iterator, Optional
 
@@ -25,6 +26,7 @@ from .findings import narrative_texts, normalize, section_text
 from .formatting import format_date, format_number
 from .model import Kind, Report
 from .rules import RULES
+from .values import with_totals
 
 Check = Callable[[Report], Iterator[Problem]]
 
@@ -39,6 +41,37 @@ def check_report(report: Report, previous: Optional[Report] = None) -> list[Prob
         findings.extend(check_previous(report, previous))
     order = {rule_id: i for i, rule_id in enumerate(RULES)}
     return sorted(findings, key=lambda p: (not p.is_error, order[p.rule]))
+
+
+# ---------------------------------------------------------------------------
+# A report read back with cells it could not read
+
+
+def unread_aware(report: Report, run: Callable[[Report], list[Problem]]) -> list[Problem]:
+    """The findings of `run` that do not depend on the report's unread cells, and one X1
+    warning naming those cells and the rules that could not be checked over them.
+
+    Whether a finding depends on them is found by running the checks again with every unread
+    cell set to a number no report has (a different one per cell): a finding that changes, or
+    appears only then, is about them, and is neither reported nor taken as passed."""
+    findings = run(report)
+    if not report.unread:
+        return findings
+    probe = {key: 7_000_000 + 1_009 * i for i, key in enumerate(report.unread)
+             if report.spec.field(key).kind in (spec.COUNT, spec.SIGNED)}
+    other = run(replace(report, values=with_totals({**report.values, **probe}, report.spec)))
+    shown = {(p.rule, p.path, p.message) for p in other}
+    kept = [p for p in findings if (p.rule, p.path, p.message) in shown]
+    skipped = {p.rule for p in findings if p not in kept} | {
+        p.rule for p in other if (p.rule, p.path, p.message) not in {(q.rule, q.path, q.message) for q in findings}}
+    total = len(report.spec.fields)
+    cells = "、".join(f"{key}「{_label(report, tuple(key.split('.')))}」" for key in report.unread[:20])
+    more = f" 等 {len(report.unread)} 格" if len(report.unread) > 20 else ""
+    rules = f"；涉及它们的核对（{'、'.join(sorted(skipped))}）未进行" if skipped else ""
+    kept.append(RULES["X1"].problem("unread", (), f"已核对 {total - len(report.unread)}/{total} 格：{cells}{more}"
+                                    f"未读出，不当作 0 核对{rules}；请对照原报告填写后从 unread 中删去",
+                                    {"unread": len(report.unread), "checked": total - len(report.unread)}))
+    return kept
 
 
 # ---------------------------------------------------------------------------
@@ -87,7 +120,8 @@ def check_given_totals(report: Report) -> Iterator[Problem]:
             f"{report.spec.field(part).column_labels[-1]} {report.values[part]}" for part in field.total_of)
         if given != computed:
             yield _finding(report, rule, field.path, f"数据中写的总计为 {given}，但 {how} = {computed}；"
-                           f"请改为 {computed}，或删去这个 total（总计会自动计算）",
+                           f"请改为 {computed}，或删去这个总计（总计会自动计算：数据文件中删去 total，"
+                           f"填报表中清空这一格）",
                            {"given": given, "computed": computed})
 
 

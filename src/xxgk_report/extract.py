@@ -24,7 +24,7 @@ from typing import Any, Optional
 from . import spec
 from .blocks import SUFFIXES, Para, Table, read_blocks
 from .errors import DataError, Problem
-from .labels import _PAGE_NUMBER, Reader, key, label_matches, tokens
+from .labels import _PAGE_NUMBER, Reader, Unread, key, label_matches, tokens
 from .rules import RULES
 from .values import Value
 from .yamltext import comment, dump
@@ -36,9 +36,25 @@ __all__ = ["SUFFIXES", "Extracted", "data_file_text", "extract", "key", "label_m
 class Extracted:
     data: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    #: the cells of the tables that could not be read, by field key, with why (never taken for 0)
+    unread: dict[str, str] = field(default_factory=dict)
+    fmt: spec.FormatSpec = spec.FORMAT_2021_SPEC
 
     def warn(self, where: str, message: str) -> None:
         self.problems.append(RULES["X1"].problem(where, (), message))
+
+    @property
+    def coverage(self) -> str:
+        """「读出 186/200 格」: the cells of the three tables read from the report."""
+        total = len(self.fmt.fields)
+        return f"读出 {total - len(self.unread)}/{total} 格"
+
+    def keep(self, values: dict[str, Any]) -> dict[str, Value]:
+        """The values read; an unread one is kept as 0 in the data and listed in `unread`."""
+        for key_, value in values.items():
+            if isinstance(value, Unread):
+                self.unread[key_] = value.why
+        return {key_: 0 if isinstance(value, Unread) else value for key_, value in values.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -62,7 +78,7 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     if len(sections) <= 2:  # the head, and one heading at most
         raise DataError(str(path), [RULES["D1"].problem("", (), "这不像一份政府信息公开工作年度报告："
                                                         f"找不到「{spec.SECTIONS[0][1]}」「{spec.SECTIONS[1][1]}」等标题")])
-    fmt = spec.FORMATS[_detect_format(sections.get("proactive", []), blocks)]
+    fmt = result.fmt = spec.FORMATS[_detect_format(sections.get("proactive", []), blocks)]
     preamble = _head(sections.pop("head"), sections, fmt, result)
     data = result.data
     data["preamble"] = _narrative(preamble)
@@ -70,7 +86,7 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
     for section_key, reader in (("proactive", _proactive), ("applications", _applications), ("reviews", _reviews)):
         text, rest = _section_text(sections.get(section_key, []), section_key)
         data[section_key] = {"text": _narrative(text)}
-        values = reader(Reader(tokens(rest), result.warn, section_key), fmt)
+        values = result.keep(reader(Reader(tokens(rest), result.warn, section_key), fmt))
         data[section_key].update(spec.nest(values).get(section_key, {}))
     data["problems"] = _narrative(sections.get("problems", []))
     _tail(list(sections.get("other_matters", [])), result)
@@ -81,6 +97,11 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
         if given:
             data[field_key] = given
             result.problems = [p for p in result.problems if p.path != field_key]
+    if result.unread:
+        data["unread"] = [f.key for f in fmt.fields if f.key in result.unread]
+        result.warn("unread", f"{result.coverage}；{len(result.unread)} 格未读出（核对时不当作 0）："
+                    + "、".join(f"{k}「{fmt.field(k).label}」" for k in list(result.unread)[:10])
+                    + (" 等" if len(result.unread) > 10 else ""))
     return result
 
 
@@ -305,7 +326,8 @@ def _read_row(reader: Reader, row: spec.FieldRow, values: dict[str, Value], name
     """The values of one row after its label (its last official label; `name` in warnings about
     its cells, `missing` when it is not found). A blank printed 总计 is left out: computed."""
     if not reader.find(row.labels[-1]):
-        reader.warn(".".join(row.path), f"找不到「{missing}」这一行，按 0 读取")
+        reader.warn(".".join(row.path), f"找不到「{missing}」这一行，未读出")
+        values.update((f.key, Unread("找不到这一行")) for f in row.fields)
         return
     read = reader.values(len(row.fields), name, [f.kind for f in row.fields])
     for field_, value in zip(row.fields, read, strict=True):
@@ -356,8 +378,8 @@ def _one_row_other_handling(reader: Reader, values: dict[str, Value], fmt: spec.
 def _reviews(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
     rows = fmt.rows("reviews")
     if not reader.find(_REVIEWS_LABEL):
-        reader.warn("reviews", "找不到行政复议、行政诉讼的表格，按 0 读取")
-        return {}
+        reader.warn("reviews", "找不到行政复议、行政诉讼的表格，未读出")
+        return {f.key: Unread("找不到这张表") for row in rows for f in row.fields}
     read = iter(reader.numbers_row(sum(len(row.fields) for row in rows), "行政复议、行政诉讼"))
     values: dict[str, Value] = {}
     for row in rows:
@@ -373,8 +395,14 @@ def _reviews(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
 
 
 def data_file_text(result: Extracted, source: Path) -> str:
-    """The extracted data as a YAML data file, headed by what could not be mapped."""
-    header = [comment(f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。")]
+    """The extracted data as a YAML data file, headed by its coverage, each unread cell and
+    what could not be mapped."""
+    header = [comment(f"# 由 make-report extract 从 {source.name} 读回。请核对后运行 make-report check 本文件。"),
+              f"# {result.coverage}。"]
+    if result.unread:
+        header.append(f"# 以下 {len(result.unread)} 格未读出：数据中暂写作 0，并列在末尾的 unread 中，核对时不当作 0；"
+                      "填好后从 unread 中删去：")
+        header += [comment(f"#   {key_}「{result.fmt.field(key_).label}」：{why}") for key_, why in result.unread.items()]
     if result.problems:
         header.append(f"# 读回时有 {len(result.problems)} 处需要核对：")
         header += [comment(f"#   {problem}") for problem in result.problems]

@@ -56,6 +56,13 @@ _VALUE = re.compile(r"^([-−－]?)(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(\.\d{1,12})
 _BLANK = {"-", "—", "–", "－", "―", "─", "/", "／", "\\", "无", "", "空"}
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A cell that could not be read (not found, not a number): never taken for 0."""
+
+    why: str
+
+
 @dataclass
 class Token:
     text: str
@@ -145,9 +152,9 @@ class Reader:
 
     def values(self, count: int, label: str, kinds: Optional[list[str]] = None) -> list[Any]:
         """The `count` values of the row whose label was just found: in a table, the cells
-        after the label in the same row (a cell that is not a number is read as 0, with a
-        warning, and nothing moves); in text, the next numbers. Blank cells read as 0, with
-        a warning; `None` for a blank total."""
+        after the label in the same row (a cell that is not a number is `Unread`, and nothing
+        moves); in text, the next numbers. A blank cell is None (0, or a total to compute);
+        a cell missing at the end of the row is `Unread`."""
         kinds = kinds or [spec.COUNT] * count
         label_row = self.tokens[self.cursor - 1].row if self.cursor else None
         if label_row is not None:
@@ -189,8 +196,8 @@ class Reader:
         if notes:
             self.warn(self.where, f"「{label}」{'；'.join(dict.fromkeys(notes))}")
         if len(found) < count:
-            self.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余按 0")
-            found += [0] * (count - len(found))
+            self.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余未读出")
+            found += [Unread("这一行的数字不全")] * (count - len(found))
         return found
 
     @staticmethod
@@ -201,12 +208,12 @@ class Reader:
             notes.append(f"有{'空白' if not cell.text else '「' + cell.text + '」'}的格子，按 0 读取")
             return None
         if cell.number is None:
-            notes.append(f"「{cell.text}」不是数字，按 0 读取")
-            return None
+            notes.append(f"「{cell.text}」不是数字，未读出")
+            return Unread(f"印的是「{cell.text[:20]}」")
         if kind == spec.DECIMAL and cell.unit == "元":
             notes.append(f"「{cell.text}」以元为单位，已换算为万元")
             return cell.number / 10000
         if kind != spec.DECIMAL and isinstance(cell.number, Decimal):
-            notes.append(f"「{cell.text}」不是整数，按 0 读取")
-            return None
+            notes.append(f"「{cell.text}」不是整数，未读出")
+            return Unread(f"印的是「{cell.text[:20]}」，不是整数")
         return cell.number

@@ -50,6 +50,9 @@ class Report:
     contact: Mapping[str, str] = field(default_factory=dict)
     #: where a workbook holds each value and paragraph (format_path → 「表三!E14」)
     locations: Mapping[str, str] = field(default_factory=dict)
+    #: the cells a report read back could not give (field keys): 0 in `values`, but never
+    #: checked as 0, and never printed in a final report
+    unread: tuple[str, ...] = ()
 
     @property
     def spec(self) -> spec.FormatSpec:
@@ -118,6 +121,20 @@ def _contact(value: Any, c: Collector) -> dict[str, str]:
             if (text := clean_text(given.get(key), ("contact", key), c, limit=MAX_LINE))}
 
 
+def _unread(value: Any, fmt: spec.FormatSpec, c: Collector) -> tuple[str, ...]:
+    """The cells a report read back could not give: keys of the format's value fields."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        c.add(("unread",), f"应为格子的列表（如 - applications.received.natural），实际为 {describe(value)}")
+        return ()
+    known = {f.key for f in fmt.fields}
+    for i, key in enumerate(value):
+        if key not in known:
+            c.add(("unread", i), f"“{key}” 不是 {fmt.year} 格式表格中的格子")
+    return tuple(f.key for f in fmt.fields if f.key in set(value))
+
+
 def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     """Validate parsed data and return the `Report`, or raise `DataError` listing every problem."""
     c = Collector()
@@ -128,8 +145,11 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
         c.locations = raw.locations
     year = _year(data.get("year"), c)
     fmt_year = c.format = _format(data.get("format"), year, c)
-    for path, message, rule in getattr(raw, "notes", ()):
-        c.add(path, message, rule)
+    for note in getattr(raw, "notes", ()):
+        if isinstance(note, Problem):
+            c.problems.append(note)
+        else:
+            c.add(*note)
     agency = _agency(data.get("agency"), c)
     template = clean_text(data["template"], ("template",), c, required=True, limit=MAX_LINE) \
         if "template" in data else None
@@ -140,11 +160,12 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
     if "format" not in data:
         _other_format_hint(data.get("proactive"), fmt_year, year, c)
     values = table_values(data, spec.FORMATS[fmt_year], c)
+    unread = _unread(data.get("unread"), spec.FORMATS[fmt_year], c)
     if c.failed:
         raise DataError(str(source or ""), c.listed())
     return Report(year, agency, fmt_year, template, title, date, paragraphs, values,
                   given_totals=c.given_totals, warnings=c.warnings(), source=source, contact=contact,
-                  locations=c.locations)
+                  locations=c.locations, unread=unread)
 
 
 def _proactive_keys(fmt: spec.FormatSpec) -> set[str]:

@@ -71,7 +71,8 @@ _RULES = (
     Rule("U1", ERROR, "汇总：各单位数据能读取、年度和格式一致、不重复，且没有错误"),
     Rule("U2", WARNING, "汇总：名单中的单位都有数据文件，数据文件的单位都在名单中"),
     # Reading a report back (make-report extract)
-    Rule("X1", WARNING, "读回：报告的每一部分、每一行都找到并读出（找不到的、空白的按 0，逐一列出）"),
+    Rule("X1", WARNING, "读回：报告的每一部分、每一行都找到并读出（找不到、读不出的格子逐一列出，不当作 0 核对）"),
+    Rule("X2", ERROR, "读回的报告：每个格子都已读出，才能生成正式报告（未读出的格子不能当作 0 印出；--draft 除外）"),
     # Templates (make-report template check; every render checks its template first)
     Rule("M1", ERROR, "模板：是 .docx 文件，每个 XML 部分都合法"),
     Rule("M2", ERROR, "模板：标签能被解析（{{ }} {% %} 成对、语法正确）"),

@@ -107,6 +107,8 @@ def json_schema() -> dict:
                         "description": labels["contact"] + "（不印出，供汇总单位联系）",
                         "properties": {key: {"type": "string", "description": label}
                                        for key, label in spec.CONTACT_LABELS.items()}},
+            "unread": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                       "description": labels["unread"] + "（make-report extract 写出：读回时未读出的格子，核对时不当作 0）"},
             **{key[0]: _section(label) for key, label in spec.NARRATIVE_FIELDS if len(key) == 1},
             "proactive": {"type": ["object", "null"], "description": labels["proactive"]},
             "applications": {"type": ["object", "null"], "description": labels["applications"]},

@@ -39,6 +39,7 @@ TOP_LEVEL_LABELS: dict[str, str] = {
     "reviews": "四、政府信息公开行政复议、行政诉讼情况",
     "problems": "五、存在的主要问题及改进情况",
     "other_matters": "六、其他需要报告的事项",
+    "unread": "未读出的格子",
 }
 
 #: Who filled in the data, for the county's questions (kept in the data, never printed).

@@ -139,6 +139,12 @@ def table_values(data: dict, fmt: spec.FormatSpec, c: Collector) -> dict[str, Va
         containers = _containers(data.get(table), table, rows, c)
         for row in sorted(rows, key=lambda r: r.computed):  # the rows of totals last
             _row_values(row, containers[row.path[1]] if len(row.path) > 2 else containers[table], values, c)
+    return with_totals(values, fmt)
+
+
+def with_totals(values: dict[str, Value], fmt: spec.FormatSpec) -> dict[str, Value]:
+    """The values with every total computed from what it adds up, in field order."""
+    values = dict(values)
     for field in fmt.fields:
         if field.computed:
             values[field.key] = sum(values[key] for key in field.total_of)

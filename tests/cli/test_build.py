@@ -75,7 +75,7 @@ BAD_FILES = {
     "missing agency": ("year: 2022\n", "错误 D1 agency「机关全称」：缺少机关全称，例如 agency: 某某县某某镇人民政府"),
     "malformed": ("year: 2022\nagency: [某镇\n", "错误 D1 第 3 行第 1 列：YAML 语法错误"),
     "total mismatch": ("year: 2022\nagency: 某镇\nreviews:\n  reconsideration: {upheld: 1, total: 2}\n",
-                       "错误 B1 reviews.reconsideration.total「行政复议 / 总计」：数据中写的总计为 2，但 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 1；请改为 1，或删去这个 total（总计会自动计算）"),
+                       "错误 B1 reviews.reconsideration.total「行政复议 / 总计」：数据中写的总计为 2，但 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 1；请改为 1，或删去这个总计（总计会自动计算：数据文件中删去 total，填报表中清空这一格）"),
 }
 
 

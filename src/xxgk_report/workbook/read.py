@@ -100,6 +100,8 @@ class _Reading:
         self.locations: dict[str, str] = {}
         self.problems: list[Problem] = []
         self.blanks: list[str] = []
+        #: numbers typed as text: read as numbers, but a sheet's SUM leaves them out
+        self.texts: list[str] = []
 
     def fail(self, cell: str, message: str, label: str = "") -> None:
         self.problems.append(RULES["W2"].problem("", (label,) if label else (), message, cell=cell))
@@ -115,6 +117,9 @@ class _Reading:
         notes = []
         if self.blanks:
             notes.append(((), f"以下 {len(self.blanks)} 个输入格是空白的，按 0 读取，请核对：{'、'.join(self.blanks)}", "W1"))
+        if self.texts:
+            notes.append(((), f"以下 {len(self.texts)} 个输入格填的是文字，已按数字读取；工作簿中的总计不计文字，"
+                              f"会与报告不一致，请改为数字：{'、'.join(self.texts)}", "W1"))
         return LocatedData(self.data, self.locations, notes)
 
     # -- sheets
@@ -147,7 +152,7 @@ class _Reading:
             else:  # found by its label in column A, when rows were moved
                 where = next((rr for rr in range(len(grid.rows)) if _same(grid.text(rr, 0), row.label)), None)
             if where is None:
-                self.fail(layout.ref(r, 0, sheet), f"找不到“{row.label}”一行（A 列的项目名称被改动或删除了？）")
+                self.fail(layout.ref(r, 0, sheet), f"找不到「{row.label}」一行（A 列的项目名称被改动或删除了？）")
                 continue
             self._info_value(grid, row, where)
         if self.data.get("format") not in spec.FORMATS:
@@ -184,6 +189,9 @@ class _Reading:
                     self.put(field.path, typed, where)
                 continue
             value = cell_value(grid, (r, c), field.kind)
+            shown = grid.value(r, c)
+            if isinstance(shown, str) and field.kind != spec.TEXT and (r, c) not in grid.formulas and value is not shown:
+                self.texts.append(f"{where}（“{shown.strip()[:20]}”）")
             if value is None:
                 self.blanks.append(where)
                 value = 0
@@ -195,7 +203,7 @@ class _Reading:
         (first, (r0, c0)), *_ = sheet.labels
         found = [spot for spot in grid.find(first.text)] if not _same(grid.text(r0, c0), first.text) else [(r0, c0)]
         if not found:
-            self.fail(layout.ref(r0, c0, grid.title), f"找不到{sheet.heading}的表格（第一个标签“{first.text}”不见了）；"
+            self.fail(layout.ref(r0, c0, grid.title), f"找不到{sheet.heading}的表格（第一个标签「{first.text}」不见了）；"
                       "请在新生成的填报表中填写")
             return None
         dr, dc = found[0][0] - r0, found[0][1] - c0
@@ -205,8 +213,8 @@ class _Reading:
             actual = grid.text(r, c)
             now = grid.find(cell.text)
             moved = f"；这个标签现在在 {layout.ref(*now[0])}" if len(now) == 1 else ""
-            self.fail(layout.ref(r, c, grid.title), f"应为标签“{cell.text}”，实际为"
-                      f"{f'“{actual}”' if actual else '空白'}{moved}（插入、删除了行或列，或改动了标签？）", sheet.heading)
+            self.fail(layout.ref(r, c, grid.title), f"应为标签「{cell.text}」，实际为"
+                      f"{f'「{actual}」' if actual else '空白'}{moved}（插入、删除了行或列，或改动了标签？）", sheet.heading)
         if wrong:
             self.fail("", f"{grid.title}：表格的行列被改动（{len(wrong)} 个标签不在原位），为免读错数字，这张表未读取；"
                       "请撤销改动，或在新生成的填报表中重新填写")

@@ -107,8 +107,11 @@ def _info_value(ws, styles: Styles, r: int, row: layout.InfoRow, value: Any) -> 
         return
     if row.kind == "year":
         ws.write_number(r, 1, value, styles.input_count) if isinstance(value, int) else ws.write_blank(r, 1, None, styles.input_count)
-    elif row.kind == "date" and isinstance(value, dt.date):
-        ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), styles.input_date)
+    elif row.kind == "date":
+        if isinstance(value, dt.date):
+            ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), styles.input_date)
+        else:
+            ws.write_blank(r, 1, None, styles.input_date)
     elif value is None or value == "":
         ws.write_blank(r, 1, None, styles.input_text)
     else:
@@ -132,8 +135,8 @@ def _table_sheet(book, styles: Styles, sheet: layout.SheetTable, values: dict[st
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.set_column(sheet.note_col, sheet.note_col, 36)
-    _heading(ws, styles, sheet.sheet, sheet.table.n_cols - 1,
-             "浅黄色的格子填写数字（没有的填 0）；灰色的总计自动计算，不必填写。")
+    totals = "；灰色的总计自动计算，不必填写" if any(f.computed for f, _ in sheet.fields) else ""
+    _heading(ws, styles, sheet.sheet, sheet.table.n_cols - 1, f"浅黄色的格子填写数字（没有的填 0）{totals}。")
     heights: dict[int, float] = {}
     for cell, (r, c) in sheet.labels:
         style = styles.header if cell.header else styles.label
@@ -251,8 +254,7 @@ def _chunks(paragraphs: list[str]) -> list[str]:
 
 def _text_sheet(book, styles: Styles, data: dict[str, Any], reminder: list[str]) -> None:
     ws = book.add_worksheet(layout.TEXT_SHEET)
-    last = len(layout.TEXT_COLUMNS) - 1
-    _heading(ws, styles, layout.TEXT_SHEET, last, "每行一段，或一个小标题及其下的各段（格内换行即另起一段）。"
+    _heading(ws, styles, layout.TEXT_SHEET, layout.BODY_COL, "每行一段，或一个小标题及其下的各段（格内换行即另起一段）。"
              "“写法”：段落；小标题单独一行（其下各段在“正文”中）；小标题在段首（如“（一）提升质量。在……”）。"
              "小标题的序号（一）（二）由工具自动加上。可以插入行。")
     for col, (name, width) in enumerate(layout.TEXT_COLUMNS):

@@ -46,8 +46,11 @@ def test_json_is_read_like_yaml(write_data):
 
 def test_other_suffixes_are_refused(write_data):
     with pytest.raises(DataError) as info:
+        load_report(write_data("year: 2022", "report.ini"))
+    assert "不支持的文件类型 “.ini”" in str(info.value)
+    with pytest.raises(DataError) as info:  # a .txt is read as a report's text: this is none
         load_report(write_data("year: 2022", "report.txt"))
-    assert "不支持的文件类型 “.txt”" in str(info.value)
+    assert "这不像一份政府信息公开工作年度报告" in str(info.value)
 
 
 def test_top_level_must_be_a_mapping(write_data):

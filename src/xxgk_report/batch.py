@@ -21,9 +21,9 @@ from typing import Callable, Iterable, Optional
 
 from . import api
 from .errors import DataError, OutputError, Problem, ReportError, TemplateError, count_errors
-from .outputs import refuse_overwriting
+from .outputs import is_template, refuse_overwriting
 from .pool import Interrupted, Lost, run_tasks
-from .reader import SUFFIXES, read_data
+from .reader import REPORT_SUFFIXES, SUFFIXES, read_data
 
 OK, WARNINGS, ERRORS = "ok", "warnings", "errors"
 
@@ -60,8 +60,9 @@ NOT_DATA = ("*.schema.json", "~$*")
 
 def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
                     extras: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
-    """Every data file named or found under a named folder (recursively, sorted; `*.schema.json`
-    skipped), with its output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
+    """Every data file (or published report: .docx, .doc, .wps, .pdf, .html; a .txt only when
+    named) named or found under a named folder (recursively, sorted; `*.schema.json`, Excel's
+    `~$` lock files, templates and the output folder's own files skipped), with its output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
 
     No two outputs collide, and no output is an input (OutputError, naming both, before
     anything is written). When two files would get the same output: a.yaml in two folders →
@@ -69,11 +70,16 @@ def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
     某镇.yaml.docx and 某镇.json.docx. `extras` are the suffixes written beside each .docx
     (".html", ".fragment.html", ".pdf"): they may not collide either."""
     found: list[tuple[Path, Path]] = []
+    readable = set(SUFFIXES + REPORT_SUFFIXES) - {".txt"}
+    outputs = out_dir.resolve()
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for data in sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-                               and not any(p.match(pattern) for pattern in NOT_DATA)):
+            # an output folder inside the input folder holds what an earlier run wrote, not units
+            inner = outputs if outputs != path.resolve() and outputs.is_relative_to(path.resolve()) else None
+            for data in sorted(p for p in path.rglob("*") if p.suffix.lower() in readable and p.is_file()
+                               and not any(p.match(pattern) for pattern in NOT_DATA)
+                               and not (inner and p.resolve().is_relative_to(inner)) and not is_template(p)):
                 found.append((data, data.relative_to(path)))
         else:
             found.append((path, Path(path.name)))

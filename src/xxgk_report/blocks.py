@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from lxml import etree
 
 from .errors import DataError
-from .files import MAX_TEXT_FILE, InputError, read_bounded, read_zip
+from .files import MAX_TEXT_FILE, InputError, read_bounded, read_zip, unzip
 from .ooxml import body_of, bold_lead, is_paragraph, is_table, table_rows, text_of
 from .package import UnsafeXML, parse_xml
 from .rules import RULES
 
-SUFFIXES = (".docx", ".html", ".htm", ".txt")
+SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".txt")
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,11 @@ def unreadable(path: Path, message: str) -> DataError:
     return DataError(str(path), [RULES["D1"].problem("", (), message)])
 
 
-def _docx_blocks(path: Path) -> list[Any]:
+def _docx_blocks(path: Path, blob: Optional[bytes] = None) -> list[Any]:
     try:
-        part = read_zip(path, "Word 文档", names=lambda name: name == "word/document.xml").get("word/document.xml")
+        wanted = lambda name: name == "word/document.xml"  # noqa: E731
+        parts = unzip(blob, path, "Word 文档", wanted) if blob is not None else read_zip(path, "Word 文档", wanted)
+        part = parts.get("word/document.xml")
         if part is None:
             raise unreadable(path, "无法读取 Word 文档（其中没有 word/document.xml）")
         root = parse_xml(part)
@@ -70,10 +72,10 @@ _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", 
                "dd", "dt", "td", "th", "caption", "header", "footer", "main", "center"}
 
 
-def _html_blocks(path: Path) -> list[Any]:
+def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
     import lxml.html
     try:
-        raw = read_bounded(path, MAX_TEXT_FILE, "网页")
+        raw = raw if raw is not None else read_bounded(path, MAX_TEXT_FILE, "网页")
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(raw))  # XHTML: lxml wants no declaration
         document = lxml.html.fromstring(text)
     except InputError as exc:
@@ -159,9 +161,17 @@ def _text_blocks(path: Path) -> list[Any]:
 
 
 def read_blocks(path: Path) -> list[Any]:
+    """The blocks of a report file of any kind this tool reads (see SUFFIXES)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_blocks(path)
+    if suffix in (".doc", ".wps"):
+        from .legacy import word_file  # noqa: PLC0415
+        kind, blob = word_file(path)
+        return _docx_blocks(path, blob) if kind == "docx" else _html_blocks(path, blob)
+    if suffix == ".pdf":
+        from .pdfread import pdf_blocks  # noqa: PLC0415
+        return pdf_blocks(path)
     if suffix in (".html", ".htm"):
         return _html_blocks(path)
     if suffix == ".txt":

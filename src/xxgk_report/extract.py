@@ -24,6 +24,7 @@ from typing import Any, Optional
 from . import spec
 from .blocks import SUFFIXES, Para, Table, read_blocks
 from .errors import DataError, Problem
+from .reader import LocatedData
 from .labels import _PAGE_NUMBER, Reader, Unread, key, label_matches, tokens
 from .rules import RULES
 from .values import Value
@@ -103,6 +104,13 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
                     + "、".join(f"{k}「{fmt.field(k).label}」" for k in list(result.unread)[:10])
                     + (" 等" if len(result.unread) > 10 else ""))
     return result
+
+
+def read_report(path: Path) -> LocatedData:
+    """A published report as a data file: the data extract reads, with every warning of the
+    reading (X1, the coverage and each unread cell among them) for the model to give on."""
+    result = extract(path)
+    return LocatedData(result.data, {}, list(result.problems))
 
 
 def _head(head: list[Any], sections: dict[str, list[Any]], fmt: spec.FormatSpec, result: Extracted) -> list[Para]:

@@ -144,17 +144,22 @@ def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[
             raise OutputError(f"输出文件 {output} 就是{found[1]} {found[0]}，不能覆盖；请用 -o 另选输出文件")
 
 
+def is_template(path: Path) -> bool:
+    """Whether `path` is a .docx with {{ }} or {% %} tags in it (a report never holds them)."""
+    if path.suffix.lower() != ".docx" or not path.is_file():
+        return False
+    try:
+        body = read_zip(path, "文件", names=lambda name: name == "word/document.xml").get("word/document.xml", b"")
+    except InputError:
+        return False  # not a readable .docx: not a template either
+    return b"{{" in body or b"{%" in body
+
+
 def refuse_replacing_templates(outputs: Iterable[Path]) -> None:
     """OutputError when an output .docx would replace a template (a .docx with tags in it,
     such as another unit's, or a shipped one): a report never holds {{ }} or {% %}."""
     for output in outputs:
-        if output.suffix.lower() != ".docx" or not output.is_file():
-            continue
-        try:
-            body = read_zip(output, "文件", names=lambda name: name == "word/document.xml").get("word/document.xml", b"")
-        except InputError:
-            continue  # not a readable .docx: not a template either
-        if b"{{" in body or b"{%" in body:
+        if is_template(output):
             raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
 
 

@@ -29,6 +29,9 @@ from .errors import DataError, Problem
 from .files import MAX_DATA_FILE, InputError, read_bounded
 
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+#: published reports, read through extract wherever a data file is expected (a .txt only when
+#: named: in a folder it is more often a roster or a note than a report)
+REPORT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".txt")
 #: spreadsheets that are not a fill-in workbook, and what to do with them
 _OTHER_SHEETS = {".xls": "旧版 Excel 工作簿（.xls）", ".et": "WPS 表格文件（.et）", ".xlsm": "含宏的工作簿（.xlsm）",
                  ".ods": "OpenDocument 表格（.ods）", ".csv": "CSV 文件"}
@@ -126,8 +129,12 @@ def read_data(path: Path) -> Any:
     if suffix in _OTHER_SHEETS:
         raise _unreadable(source, f"这是{_OTHER_SHEETS[suffix]}，不能直接读取；请在 Excel 或 WPS 中“另存为” Excel 工作簿"
                                   f"（.xlsx），或用 make-report init -o 文件.xlsx 生成填报表")
+    if suffix in REPORT_SUFFIXES:
+        from .extract import read_report  # noqa: PLC0415 (a published report: read back)
+        return read_report(path)
     if suffix not in SUFFIXES:
-        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml、.json 或 .xlsx（填报表）")
+        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml、.json、.xlsx（填报表），"
+                                  f"或已公布的报告（.docx、.doc、.wps、.pdf、.html、.txt）")
     if suffix == ".xlsx":
         from .workbook.read import read_workbook  # noqa: PLC0415 (openpyxl only for a workbook)
         return read_workbook(path)

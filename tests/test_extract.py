@@ -329,7 +329,7 @@ def test_a_cms_page_in_gbk(tmp_path):
                [(p.kind, p.heading, p.text) for p in report.narrative[k]] for k in same)
     messages = [p.message for p in result.problems]
     assert messages[0].startswith("标题前后 2 行像是网页的导航或发布信息，未读取：")
-    assert messages[1].startswith("落款之后的 3 行（网页的页脚等）未读取：分享到")
+    assert messages[1].startswith("报告末尾的 3 行像是网页的页脚，未读取：分享到")
 
 
 def test_cells_that_are_not_plain_numbers_never_shift_a_row(tmp_path):

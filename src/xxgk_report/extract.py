@@ -26,6 +26,7 @@ from .blocks import SUFFIXES, Para, Table, read_blocks
 from .errors import DataError, Problem
 from .reader import LocatedData
 from .labels import _PAGE_NUMBER, Reader, Unread, key, label_matches, tokens
+from .sections import find_title, furniture, normalized, split_sections
 from .rules import RULES
 from .values import Value
 from .yamltext import comment, dump
@@ -73,9 +74,9 @@ _WRAPPED = 20
 def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None) -> Extracted:
     """Read the report at `path` into a data dict, listing what could not be mapped;
     `agency` and `year`, when given, replace what the report says (or does not say)."""
-    blocks = read_blocks(path)
+    blocks = normalized(read_blocks(path))
     result = Extracted({})
-    sections = _split_sections(blocks)
+    sections = split_sections(blocks)
     if len(sections) <= 2:  # the head, and one heading at most
         raise DataError(str(path), [RULES["D1"].problem("", (), "这不像一份政府信息公开工作年度报告："
                                                         f"找不到「{spec.SECTIONS[0][1]}」「{spec.SECTIONS[1][1]}」等标题")])
@@ -91,6 +92,13 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
         data[section_key].update(spec.nest(values).get(section_key, {}))
     data["problems"] = _narrative(sections.get("problems", []))
     _tail(list(sections.get("other_matters", [])), result)
+    _finish(result, sections, agency, year)
+    return result
+
+
+def _finish(result: Extracted, sections: dict[str, list[Any]], agency: Optional[str], year: Optional[int]) -> None:
+    """Say which sections were not found and which cells not read; what the caller gives wins."""
+    data, fmt = result.data, result.fmt
     for section_key, heading in spec.SECTIONS:
         if section_key not in sections:
             result.warn(section_key, f"找不到「{heading}」这一部分")
@@ -103,7 +111,6 @@ def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None
         result.warn("unread", f"{result.coverage}；{len(result.unread)} 格未读出（核对时不当作 0）："
                     + "、".join(f"{k}「{fmt.field(k).label}」" for k in list(result.unread)[:10])
                     + (" 等" if len(result.unread) > 10 else ""))
-    return result
 
 
 def read_report(path: Path) -> LocatedData:
@@ -116,15 +123,23 @@ def read_report(path: Path) -> LocatedData:
 def _head(head: list[Any], sections: dict[str, list[Any]], fmt: spec.FormatSpec, result: Extracted) -> list[Para]:
     """Year, agency, format and title from the report's head; the preamble's paragraphs."""
     data = result.data
-    title_blocks, preamble = _title(head, result)
+    title_blocks, preamble, dropped = find_title(head)
+    if dropped:
+        result.warn("preamble", f"标题前后 {len(dropped)} 行像是网页的导航或发布信息，未读取："
+                    + "；".join(key(p.text)[:30] for p in dropped[:3]))
+    if not title_blocks:
+        result.warn("title", "找不到标题（含「年度报告」或「年报」的一行）")
     title = "".join(key(p.text) for p in title_blocks)
     title_year = re.search(r"(\d{4})年", title)
     data["year"] = int(title_year.group(1)) if title_year else None
     data["agency"] = title[: title_year.start()] if title_year else ""
+    if title_year and not data["agency"]:  # 「2025年上海市人民政府办公厅政府信息公开工作年度报告」
+        after = re.match(r"度?(.{2,40}?)政府信息公开", title[title_year.end():])
+        data["agency"] = after.group(1) if after else ""
     if data["year"] is None:
-        found = re.search(r"(\d{4})年度", "".join(key(p.text) for p in preamble + sections.get("overview", [])
-                                                 if isinstance(p, Para)))
-        data["year"] = int(found.group(1)) if found else None
+        found = re.search(r"(\d{4})年度|统计期限?(?:为|是)?自?(\d{4})年1月1日", "".join(
+            key(p.text) for p in preamble + sections.get("overview", []) if isinstance(p, Para)))
+        data["year"] = int(found.group(1) or found.group(2)) if found else None
         result.warn("year", f"标题中找不到年度，取自正文中的「{found.group(0)}」，请核对" if found else
                     "标题和正文中都找不到年度，请填写 year（或用 --year）")
     data["format"] = fmt.year
@@ -134,9 +149,23 @@ def _head(head: list[Any], sections: dict[str, list[Any]], fmt: spec.FormatSpec,
     return preamble
 
 
+def _drop_footer(blocks: list[Any], result: Extracted) -> None:
+    """Remove a web page's footer from the end of 六: from the first line of the page's
+    furniture (打印本页, 网站标识码, 主办单位 …) among the last lines, with a warning."""
+    lines = [i for i, b in enumerate(blocks) if isinstance(b, Para) and b.text.strip()]
+    start = next((i for i in lines[-25:] if furniture(blocks[i].text)), None)
+    if start is None:
+        return
+    dropped = [key(b.text)[:30] for b in blocks[start:] if isinstance(b, Para) and b.text.strip()]
+    del blocks[start:]
+    result.warn("other_matters", f"报告末尾的 {len(dropped)} 行像是网页的页脚，未读取：" + "；".join(dropped[:3]))
+
+
 def _tail(other: list[Any], result: Extracted) -> None:
-    """六, its 落款 (date, and the agency when the title did not give it)."""
+    """六, its 落款 (date, and the agency when the title did not give it), a web page's footer
+    after it dropped."""
     data = result.data
+    _drop_footer(other, result)
     signoff, signed_by = _signoff(other, data["agency"], result)
     if signoff:
         data["date"] = signoff
@@ -146,25 +175,6 @@ def _tail(other: list[Any], result: Extracted) -> None:
     elif not data["agency"]:
         result.warn("agency", "标题和落款中都找不到机关名称，请填写 agency（或用 --agency）")
     data["other_matters"] = _narrative(other)
-
-
-def _split_sections(blocks: list[Any]) -> dict[str, list[Any]]:
-    sections: dict[str, list[Any]] = {"head": []}
-    current = "head"
-    headings = dict(spec.SECTIONS)
-    order = [k for k, _ in spec.SECTIONS]
-    for block in blocks:
-        if isinstance(block, Para):
-            found = next((k for k in order[order.index(current) + 1 if current != "head" else 0:]
-                          if key(block.text).startswith(key(headings[k])[:2])
-                          and label_matches(headings[k], block.text, 0.85)
-                          and len(key(block.text)) <= len(key(headings[k])) + 2), None)
-            if found:
-                current = found
-                sections[current] = []
-                continue
-        sections[current].append(block)
-    return sections
 
 
 def _field_labels(fmt: spec.FormatSpec) -> set[str]:
@@ -191,35 +201,6 @@ def _detect_format(proactive: list[Any], everything: list[Any]) -> int:
     return spec.FORMAT_2019 if year and int(year.group(1)) < spec.FIRST_YEAR_2021_FORMAT else spec.FORMAT_2021
 
 
-#: lines of a web page around the article: the title's breadcrumb, publishing data, sharing
-_PAGE_FURNITURE = re.compile(r"当前位置|首页>|发布(时间|日期)|来源[:：]|浏览(次数|量)|点击(数|量|次数)|字号[:：]|"
-                             r"【?(打印|关闭|收藏)|分享到|相关(链接|文章|阅读)|版权所有|ICP备|网站标识码|网站地图|"
-                             r"联系我们|主办单位|承办单位|技术支持|公网安备")
-
-
-def _title(head: list[Any], result: Extracted) -> tuple[list[Para], list[Para]]:
-    """The title (one line, or the agency's name over 「……年度报告」), and the preamble after
-    it; a web page's breadcrumb and publishing lines are dropped, with a warning."""
-    paras = [b for b in head if isinstance(b, Para) and key(b.text)]
-    dropped = [p for p in paras if _PAGE_FURNITURE.search(key(p.text))]
-    if dropped:
-        result.warn("preamble", f"标题前后 {len(dropped)} 行像是网页的导航或发布信息，未读取："
-                    + "；".join(key(p.text)[:30] for p in dropped[:3]))
-    paras = [p for p in paras if p not in dropped]
-    for i, p in enumerate(paras):
-        line = key(p.text)
-        if "工作年度报告" in line and not line.endswith("。") and len(line) <= 60:
-            start = i
-            if i > 0 and re.match(r"\d{4}年", line):  # the agency's name over 「2022年……年度报告」
-                above = key(paras[i - 1].text)
-                if len(above) <= 30 and not above.endswith("。"):
-                    start = i - 1
-            rest = [q for q in paras[i + 1:] if key(q.text) != line]  # a page that prints its title twice
-            return paras[start: i + 1], rest
-    result.warn("title", "找不到标题（含「年度报告」的一行）")
-    return [], paras
-
-
 #: how each table's first cell begins, when the table is lines of text
 _TABLE_START = {
     "proactive": (key(spec.PROACTIVE_2021[0].title)[:4],),  # 「第二十条」
@@ -237,16 +218,43 @@ def _section_text(blocks: list[Any], section_key: str) -> tuple[list[Para], list
         return [b for b in blocks if isinstance(b, Para)], [b for b in blocks if isinstance(b, Table)]
     for i, block in enumerate(blocks):
         line = key(block.text).lstrip("|｜")
-        if line.startswith(_TABLE_START[section_key]) and (len(line) <= 40 or "|" in block.text):
+        if line.startswith(_TABLE_START[section_key]) and (len(line) <= 40 or "|" in block.text or len(line) > 60):
             return blocks[:i], blocks[i:]
+        run_together = _RUN_TOGETHER[section_key].search(block.text) if len(line) > 60 else None
+        if run_together:  # a crawler's one-line text: the table after the sentence that brings it in
+            start = run_together.start(1)
+            return blocks[:i] + [Para(block.text[:start].strip())], [Para(block.text[start:])] + blocks[i + 1:]
     return list(blocks), []
+
+
+#: where a table starts inside a long line of text (after a sentence or a space)
+_RUN_TOGETHER = {section: re.compile("(?:^|[。：:\\s])\\s*(" + "|".join(re.escape(start) for start in starts) + ")")
+                 for section, starts in {"proactive": ("第二十条",), "applications": (
+                     "（本列数据", "(本列数据", spec.APPLICANTS_LABEL), "reviews": ("行政复议 行政诉讼", "行政复议\t行政诉讼")}.items()}
+
+
+_SIGNED_AND_DATED = re.compile(r"^(\S.{0,40}?)\s*((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+
+
+def _split_signature(blocks: list[Any]) -> None:
+    """A 落款 printed on one line (「某局 2024年1月8日」, a crawler's text): two lines again."""
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if isinstance(blocks[i], Para) and blocks[i].text.strip()),
+                None)
+    found = _SIGNED_AND_DATED.match(blocks[last].text.strip()) if last is not None else None
+    if found and not found.group(1).endswith(("。", "，", "；")):
+        blocks[last:last + 1] = [Para(found.group(1).strip()), Para(found.group(2))]
 
 
 def _signoff(blocks: list[Any], agency: str, result: Extracted) -> tuple[Optional[str], str]:
     """The 落款 (the agency, then 「2023年1月16日」): removed with whatever follows it (a page
     number, a web page's footer: listed); its date (ISO) and the agency it names returned."""
+    _split_signature(blocks)
     dates = [i for i, b in enumerate(blocks) if isinstance(b, Para) and _DATE.match(key(b.text))]
-    if not dates:
+    if not dates:  # no date: a last line that is the agency's name is still its signature
+        last = next((b for b in reversed(blocks) if isinstance(b, Para) and key(b.text)), None)
+        if last is not None and agency and key(last.text) == key(agency):
+            blocks.remove(last)
+            return None, last.text.strip()
         return None, ""
     found = _DATE.match(key(blocks[dates[-1]].text))
     after = [b for b in blocks[dates[-1] + 1:] if isinstance(b, Para) and key(b.text)

@@ -370,7 +370,8 @@ def test_n8_all_upheld_while_cases_are_not(base):
     ("江苏省人民政府", "city"),
     ("某某县某某镇政府", "township"),
     ("某某县政府", "county"),
-    ("淮安市人民政府办公室", "department"),
+    ("淮安市人民政府办公室", "city"),  # a government's office reports its government's 规章
+        ("某某县人民政府办公室", "county"),
     ("某某市某某区数据局", "department"),
     ("江苏省教育厅", "department"),
     ("教育部", "other"),

@@ -146,8 +146,12 @@ def _build_one(source: Path, target: Path, template: Optional[str], draft: bool,
     return BuildResult(source, report.agency, status, target, tuple(findings), extras=tuple(written[1:]))
 
 
-def _agency(source: Path) -> str:
-    """The agency a data file names, for the results table, even when the file has errors."""
+def _agency(source: Path, here: bool = False) -> str:
+    """The agency a data file names, for the results table, even when the file has errors.
+    `here` (in the main process, for a file that hung or killed its worker): a YAML or JSON
+    file only, whose reading is bounded here; a workbook or a report is not read again."""
+    if here and source.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return ""
     try:
         data = read_data(source)
     except DataError:
@@ -164,7 +168,7 @@ def _lost(args: tuple, why: Lost, timeout: float) -> BuildResult:
     """The result of a file whose worker ran out of time or died."""
     source = args[0]
     if why.timed_out:
-        return BuildResult(source, _agency(source), ERRORS, None, (), f"处理超时（超过 {timeout:g} 秒），已停止这个文件")
+        return BuildResult(source, _agency(source, here=True), ERRORS, None, (), f"处理超时（超过 {timeout:g} 秒），已停止这个文件")
     code = why.exitcode
     if code is not None and code < 0:
         try:
@@ -173,7 +177,7 @@ def _lost(args: tuple, why: Lost, timeout: float) -> BuildResult:
             how = f"被信号 {-code} 终止"
     else:
         how = f"退出码 {code}"
-    return BuildResult(source, _agency(source), ERRORS, None, (), f"处理这个文件的进程意外退出（{how}），其他文件不受影响")
+    return BuildResult(source, _agency(source, here=True), ERRORS, None, (), f"处理这个文件的进程意外退出（{how}），其他文件不受影响")
 
 
 #: the default time limit of one file in a batch (seconds)

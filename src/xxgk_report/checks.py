@@ -139,6 +139,7 @@ def agency_kind(agency: str) -> str:
     """What the agency's name says it is: "township" (乡/镇/街道), "county" (县/区 government),
     "city" (市/州/省 government), "department" (a local department or office) or "other"."""
     name = re.sub(r"\s", "", agency)
+    name = re.sub(r"(政府)办公(厅|室)$", r"\1", name)  # a government's office reports for its government
     if _TOWNSHIP.search(name):
         return "township"
     if _COUNTY.search(name):
@@ -274,10 +275,14 @@ def check_sections(report: Report) -> Iterator[Problem]:
         written = "缺失" if not problems else f"只写了“{problems}”"
         yield _finding(report, "S1", ("problems",), f"{written}；应写明本年度政府信息公开工作存在的主要问题和改进措施"
                        f"（通常还有上年度问题的整改情况）")
-    if report.year >= spec.FIRST_YEAR_2021_FORMAT and "信息处理费" not in normalize(section_text(report, "other_matters")):
+    if report.year >= spec.FIRST_YEAR_2021_FORMAT and not _FEES_SAID.search(normalize(section_text(report, "other_matters"))):
         yield _finding(report, "S2", ("other_matters",), "没有提到信息处理费；2021 年度起，六应说明按《政府信息公开信息处理费"
                        "管理办法》收取信息处理费的情况，没有收取的写“本年度未收取信息处理费。”")
     yield from _check_topics(report)
+
+
+#: the ways 六 says how 信息处理费 went: 「未收取信息处理费」「信息公开处理费」「未发生收费情况」「不收取任何费用」
+_FEES_SAID = re.compile(r"处理费|收费|收取[^。；]{0,8}费用|费用")
 
 
 def _check_topics(report: Report) -> Iterator[Problem]:

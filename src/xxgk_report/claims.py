@@ -1,4 +1,4 @@
-"""Numbers the narrative states, against the tables (rules N1–N8, warnings).
+"""Numbers the narrative states, against the tables (rules N1–N9, warnings).
 
     findings = [*check_narrative_numbers(report), *check_all_upheld(report)]
 
@@ -82,6 +82,31 @@ def _reviews_total(report: Report, *groups: str) -> Side:
     return sum(report.values[".".join(c)] for c in cells), name, cells
 
 
+def _proactive(report: Report, row: str, column: str) -> list[Side]:
+    """A cell of 二 (2021 format: 规章 and 行政规范性文件's 制发, 废止, 现行有效)."""
+    key = f"proactive.{row}.{column}"
+    if key not in report.values:
+        return []  # the 2019 format counts them otherwise
+    return [(report.values[key], label(report, tuple(key.split("."))), (tuple(key.split(".")),))]
+
+
+#: 二's documents and what the text does with them: 「制发行政规范性文件3件」「现行有效规范性文件393件」
+_DOCUMENTS = {"rules": r"规章", "normative_documents": r"(?:行政)?规范性文件"}
+_DOING = {"issued": r"(?:制发|印发|出台|发布|制定)", "repealed": r"(?:废止|宣布失效|清理废止)",
+          "in_force": r"现行有效"}
+_FILL_DOCS = r"(?:了|的|共|计|为|有|本年|全年|本年度|新|等)*"
+
+
+def _document_claims() -> tuple:
+    claims = []
+    for row, document in _DOCUMENTS.items():
+        for column, doing in _DOING.items():
+            sides = (lambda r, m, row=row, column=column: _proactive(r, row, column))
+            claims.append(_claim("N9", doing + _FILL_DOCS + document + _FILL_DOCS + _NUMBER + "件", sides))
+            claims.append(_claim("N9", document + _FILL_DOCS + doing + _FILL_DOCS + _NUMBER + "件", sides))
+    return tuple(claims)
+
+
 _GROUPS = tuple(g.key for g in spec.REVIEW_GROUPS)
 _LITIGATION = _GROUPS[1:]
 
@@ -122,6 +147,7 @@ _CLAIMS = (
     _claim("N7", _NONE + _CAUSED + r"(?:行政复议" + _BOTH + r")?行政诉讼" + _END,
            lambda r, m: [_reviews_total(r, *_LITIGATION)]),
 )
+_CLAIMS += _document_claims()
 #: Words that put a clause in another year, or make its number a part or a change.
 _OTHER_YEAR_WORDS = re.compile(r"上一?年|去年|前年|同比|环比|较|比|增加|减少|增长|下降|上升|其中通过|通过|渠道|方式")
 #: A year that dates the clause: 「2022年受理……」, not 「截至2024年1月20日」 or 「（2019年修订）」
@@ -211,7 +237,7 @@ def check_narrative_numbers(report: Report) -> Iterator[Problem]:
                     continue
                 stated = _count_of(m["n"]) if "n" in pattern.groupindex else 0
                 sides = sides_of(report, m)
-                if stated is None or any(value == stated for value, _, _ in sides):
+                if stated is None or not sides or any(value == stated for value, _, _ in sides):
                     continue
                 seen.add((rule, path, m.group(0)))
                 value, name, cells = sides[0]

@@ -115,6 +115,7 @@ def new_data(year: int, agency: Optional[str] = None, previous: Optional[Report]
     new = NewData(year, agency, fmt, zero_tables(fmt), template)
     if previous is not None:
         _carry_over(previous, fmt, new.tables)
+        _not_carried(previous, new.tables)
         if previous.narrative["problems"]:
             new.reminder = [f"上年（{previous.year}年度）报告的 五，供撰写整改情况时对照（不会印出）："]
             new.reminder += [f"- {p.heading}{p.text}" for p in previous.narrative["problems"]]
@@ -129,6 +130,17 @@ def new_data_file(year: int, agency: Optional[str] = None, previous: Optional[Re
     new = new_data(year, agency, previous, template, output_dir)
     return write_data_file(year, new.agency, new.fmt, new.tables, template=new.template,
                            problems_reminder=new.reminder)
+
+
+def _not_carried(previous: Report, tables: Tables) -> None:
+    """Say so beside each row whose carried number last year's report (read back) did not give:
+    it was not read, so it is not carried over as if it were 0."""
+    for key in previous.unread:
+        path = tuple(key.split("."))
+        if path[:2] == ("applications", "carried_forward"):
+            tables.notes[("applications", "carried_over")] = f"上年报告中 {key} 等格子未读出，不能沿用，请对照上年报告填写"
+        elif path[0] == "proactive" and path[-1] in ("in_force", "previous_items", "change"):
+            tables.notes[path[:2]] = f"上年报告中 {key} 未读出，不能沿用，请对照上年报告填写"
 
 
 def _carry_over(previous: Report, fmt: spec.FormatSpec, tables: Tables) -> None:
@@ -252,8 +264,9 @@ def report_data(report: Report) -> dict[str, Any]:
     narrative as blocks, every value a data file gives (totals only where the file wrote one)."""
     data: dict[str, Any] = {"year": report.year, "agency": report.agency, "format": report.format}
     optional = {"template": report.template, "date": report.date, "contact": dict(report.contact),
-                "title": report.title if report.title != f"{report.agency}{report.year}年{spec.REPORT_NAME}" else None}
-    data.update((key, optional[key]) for key in ("template", "title", "date", "contact") if optional[key])
+                "title": report.title if report.title != f"{report.agency}{report.year}年{spec.REPORT_NAME}" else None,
+                "unread": list(report.unread)}
+    data.update((key, optional[key]) for key in ("template", "title", "date", "contact", "unread") if optional[key])
     given = {f.key: report.values[f.key] for f in report.spec.fields if not f.computed}
     given.update(report.given_totals)
     tables = spec.nest({f.key: given[f.key] for f in report.spec.fields if f.key in given})

@@ -9,6 +9,7 @@ Every kind reads back to the same report: a workbook is a data file like the oth
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -65,13 +66,27 @@ class RosterPlan:
 
 
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+#: names Windows keeps for devices, whatever follows a dot: CON, NUL, COM1, LPT1.镇 …
+_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
+#: the longest file name written, in UTF-8 bytes (systems allow 255, with room for a suffix
+#: and the temporary name a file is first written under)
+_NAME_BYTES = 150
 
 
 def file_name(agency: str) -> str:
     """A unit's name as a file name on every system: characters Windows refuses replaced by
-    「_」, no leading or trailing dots and spaces, at most 100 characters."""
-    name = _NOT_IN_NAMES.sub("_", unicodedata.normalize("NFC", agency)).strip(" .")
-    return name[:100] or "_"
+    「_」, invisible ones (zero-width, right-to-left marks) removed, no leading or trailing dots
+    and spaces, a device name (CON, NUL…) prefixed with 「_」, at most 150 bytes (a longer one
+    cut, with 8 characters of its hash so that two names cut alike stay apart)."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", agency) if unicodedata.category(ch) != "Cf")
+    name = _NOT_IN_NAMES.sub("_", name).strip(" .")
+    if len(name.encode("utf-8")) > _NAME_BYTES:  # cut, and told apart from another name cut alike
+        tag = "_" + hashlib.sha1(agency.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        while len((name + tag).encode("utf-8")) > _NAME_BYTES:
+            name = name[:-1]
+        name = name.rstrip(" .") + tag
+    name = name or "_"
+    return f"_{name}" if _RESERVED.match(name) else name
 
 
 def roster_plan(names: list[str], year: int, folder: Path, suffix: str = ".xlsx",

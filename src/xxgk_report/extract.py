@@ -396,7 +396,7 @@ def _reviews(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
     if not reader.find(_REVIEWS_LABEL):
         reader.warn("reviews", "找不到行政复议、行政诉讼的表格，未读出")
         return {f.key: Unread("找不到这张表") for row in rows for f in row.fields}
-    read = iter(reader.numbers_row(sum(len(row.fields) for row in rows), "行政复议、行政诉讼"))
+    read = iter(reader.numbers_rows(sum(len(row.fields) for row in rows), "行政复议、行政诉讼"))
     values: dict[str, Value] = {}
     for row in rows:
         for field_ in row.fields:

@@ -72,6 +72,8 @@ class Token:
     row: Optional[int] = None
     #: the unit written after the number (「11件」, 「12.5万元」)
     unit: str = ""
+    #: a note printed in the cell after the number (「22（其中修订16件）」: 「其中修订16件」)
+    note: str = ""
 
 
 def tokens(blocks: list[Any]) -> list[Token]:
@@ -108,8 +110,16 @@ def tokens(blocks: list[Any]) -> list[Token]:
     return merged
 
 
+_NOTED = re.compile(r"^(.+?)\s*[(（]([^()（）]{1,60})[)）]$")
+
+
 def _token(word: str, row: Optional[int] = None) -> Token:
     word = word.strip()
+    noted = _NOTED.match(word) if row is not None else None
+    if noted and _VALUE.match(noted.group(1)):  # a cell with a note: 「22（其中修订16件）」
+        token = _token(noted.group(1), row)
+        token.text, token.note = word, noted.group(2)
+        return token
     found = _VALUE.match(word)
     if found:
         sign, digits, fraction, unit = found.groups()
@@ -171,7 +181,7 @@ class Reader:
             self.cursor += 1
         return self._read(cells, count, label, kinds)
 
-    def numbers_row(self, count: int, label: str) -> list[Any]:
+    def numbers_row(self, count: int, label: str, quiet: bool = False) -> list[Any]:
         """The next row of numbers, whole (四's values, under its header labels)."""
         while self.cursor < len(self.tokens) and (self.tokens[self.cursor].number is None
                                                   or self.tokens[self.cursor].blank):
@@ -181,7 +191,24 @@ class Reader:
             return self.values(count, label)
         while self.cursor > 0 and self.tokens[self.cursor - 1].row == row:
             self.cursor -= 1  # from the row's start: a blank first cell is a value too
-        return self._read(self._rest_of_row(row)[:count], count, label, [spec.COUNT] * count)
+        cells = self._rest_of_row(row)[:count]
+        return self._read(cells, len(cells) if quiet else count, label, [spec.COUNT] * count)
+
+    def numbers_rows(self, count: int, label: str) -> list[Any]:
+        """`count` values from the next rows of numbers (四 printed as three small tables, each
+        its own row of five): row after row until there are enough."""
+        found: list[Any] = []
+        while len(found) < count and self.cursor < len(self.tokens):
+            start = self.cursor
+            row = self.numbers_row(count - len(found), label, quiet=True)
+            read = [v for v in row if not isinstance(v, Unread)]
+            if not read or self.cursor == start:
+                break
+            found += read
+        if len(found) < count:
+            self.warn(self.where, f"「{label}」只读到 {len(found)} 个数字（应有 {count} 个），其余未读出")
+            found += [Unread("这一行的数字不全")] * (count - len(found))
+        return found
 
     def _rest_of_row(self, row: int) -> list[Token]:
         cells = []
@@ -210,6 +237,8 @@ class Reader:
         if cell.number is None:
             notes.append(f"「{cell.text}」不是数字，未读出")
             return Unread(f"印的是「{cell.text[:20]}」")
+        if cell.note:
+            notes.append(f"「{cell.text}」读作 {cell.number}，括号中的说明未读入")
         if kind == spec.DECIMAL and cell.unit == "元":
             notes.append(f"「{cell.text}」以元为单位，已换算为万元")
             return cell.number / 10000

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import spec
 from .errors import ERROR, Problem
-from .reader import FormulaText, HugeNumber, NumberText
+from .reader import CellError, FormulaText, HugeNumber, NumberText
 from .rules import RULES
 
 
@@ -129,6 +129,8 @@ def describe(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, CellError):
+        return f"错误值 {value[:20]}（请改为数字或文字）"
     if isinstance(value, FormulaText):
         return f"公式 “{value[:40]}”（请直接填写，不要用公式）"
     if isinstance(value, NumberText):

@@ -7,8 +7,8 @@ A line of text is a `Para` with `line=True` (extract joins the lines of a paragr
 line indented from the page's left margin starts a paragraph (GB/T 9704 indents each by two
 characters), and says so by a leading space. A PDF with no text but images is a scan: refused
 with a message that it needs OCR. The parsing runs in a worker process with a time limit and,
-on Linux, a memory limit: a PDF's streams can inflate without bound, and pdfminer inflates a
-stream whole.
+on Linux, a memory limit (`pool.bounded`): a PDF's streams can inflate without bound, and
+pdfminer inflates a stream whole.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from .errors import DataError
 from .files import MAX_DOCUMENT_FILE, InputError, read_bounded
 from .rules import RULES
 
-#: the most pages read (a report has 5–20), the time one PDF may take, the memory it may add
+#: the most pages read (a report has 5–20), the time one PDF may take
 MAX_PAGES = 300
 TIMEOUT = 60.0
-MAX_MEMORY = 1536 * 1024 * 1024
 
 _PAGE_NUMBER = re.compile(r"^[-—–－―]?\s*\d{1,4}\s*[-—–－―]?$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 #: the top and bottom of a page where headers and footers are (a share of its height)
@@ -65,33 +64,21 @@ def pdf_blocks(path: Path) -> list[Any]:
 
 
 def _bounded(path: Path, blob: bytes) -> Any:
-    """`_parse(blob)` in a worker process within TIMEOUT and MAX_MEMORY: the pages, or why not."""
-    from .pool import Lost, run_tasks  # noqa: PLC0415
+    """`_parse(blob)` in a worker process within TIMEOUT and the workers' memory: the pages, or why not."""
+    from .pool import Lost, bounded  # noqa: PLC0415
 
-    def lost(_task: Any, why: Lost) -> str:
+    def lost(why: Lost) -> str:
         if why.timed_out:
             return f"读取 PDF 超过 {TIMEOUT:g} 秒，已停止（文件异常复杂或已损坏）"
         return "读取 PDF 时内存超过上限或进程意外退出（文件异常复杂或已损坏），已停止"
-    return run_tasks([blob], _limited_parse, 1, TIMEOUT, lost)[0]
+    return bounded(_parse_within_memory, blob, TIMEOUT, lost)
 
 
-def _limited_parse(blob: bytes) -> Any:
-    try:
-        import resource  # noqa: PLC0415 (POSIX only)
-        used = _address_space()
-        resource.setrlimit(resource.RLIMIT_AS, (used + MAX_MEMORY, used + MAX_MEMORY))
-    except (ImportError, ValueError, OSError):
-        pass  # elsewhere the time limit alone bounds it
+def _parse_within_memory(blob: bytes) -> Any:
     try:
         return _parse(blob)
     except MemoryError:
         return "读取 PDF 时内存超过上限（文件异常复杂或已损坏），已停止"
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        import os  # noqa: PLC0415
-        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _parse(blob: bytes) -> Any:

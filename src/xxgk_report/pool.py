@@ -28,6 +28,12 @@ from .errors import ReportError
 
 #: how often a worker checks that its parent is still there (seconds)
 WATCH_INTERVAL = 0.5
+#: the memory a worker may take beyond what it starts with (Linux): reading one file never
+#: needs more, and a hostile one (a PDF's inflating stream, a workbook's sheet laid out whole)
+#: ends that worker, not the machine
+WORKER_MEMORY = 1536 * 1024 * 1024
+#: True in a worker: its memory is limited, so `bounded` work runs in it directly
+IN_WORKER = False
 #: how long a worker may take to end once its pipe is closed (seconds)
 EXIT_GRACE = 5.0
 
@@ -71,8 +77,56 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def limit_memory(extra: int = WORKER_MEMORY) -> None:
+    """Let this process take at most `extra` bytes more address space (Linux; elsewhere the
+    time limits alone bound the work)."""
+    try:
+        import resource
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)  # the soft limit only: a program it runs may lift it
+        resource.setrlimit(resource.RLIMIT_AS, (used + extra, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def unlimited() -> None:
+    """In a program a worker runs (LibreOffice): lift the worker's soft memory limit."""
+    try:
+        import resource
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _quiet() -> None:
+    """A worker writes nothing to the terminal: its results go through its pipe, and what a
+    library prints when it runs out of memory (a Rust backtrace) is not for the user."""
+    try:
+        import faulthandler
+        faulthandler.disable()  # a test runner's, which writes elsewhere than fd 2
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def bounded(work: Callable[[Any], Any], arg: Any, timeout: float, lost: Callable[[Lost], Any]) -> Any:
+    """`work(arg)` in a worker process whose memory is limited and which is stopped after
+    `timeout` seconds (`lost(why)` is then the result); run directly in a worker already."""
+    if IN_WORKER:
+        return work(arg)
+    return run_tasks([arg], work, 1, timeout, lambda _task, why: lost(why))[0]
+
+
 def _serve(conn, work: Callable, tasks: Sequence, parent: int, inherited: list) -> None:
     """A worker: run the task whose index arrives, send back (index, result); end on EOF."""
+    global IN_WORKER
+    IN_WORKER = True
+    limit_memory()
+    _quiet()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _unblock_sigint()
     for other in inherited:  # the parent's ends of the pipes: EOF must mean the parent is gone

@@ -50,6 +50,10 @@ class FormulaText(str):
     """A formula found in a workbook's input cell (「=SUM(D7:I7)」): never taken as its value."""
 
 
+class CellError(FormulaText):
+    """An error value a workbook's cell shows (#N/A, #REF!): never taken for a blank or 0."""
+
+
 @dataclass(frozen=True)
 class HugeNumber:
     """An integer with more digits than any count can have."""

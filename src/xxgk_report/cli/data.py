@@ -10,6 +10,7 @@ import click
 
 from .. import api
 from ..errors import DataError, ReportError, count_errors
+from ..outputs import refuse_overwriting
 from .base import (
     _HIDDEN_IN_JSON,
     checked_agency,
@@ -123,7 +124,11 @@ def _init_roster(year: int | None, agency: str | None, previous: str | None, ros
     if year is None:
         raise click.UsageError("请用 --year 给出报告年度。Give --year.")
     names = county.read_roster(Path(roster))
+    if not names:
+        raise ReportError(f"单位名单 {roster} 中没有单位（每行一个机关全称）；未生成任何文件")
     plan = roster_plan(names, year, folder, ".xlsx", last_year, template)
+    inputs = [(Path(roster), "单位名单")] + [(r.source, "上年数据文件") for r in (last_year or {}).values() if r.source]
+    refuse_overwriting(list(plan.files), inputs)  # even with --force: last year's files stay
     existing = [path for path in plan.files if path.exists()]
     if existing and not force:
         raise ReportError(f"{folder} 中已有 {len(existing)} 个同名文件（如 {existing[0].name}），未生成任何文件；要覆盖请加 --force")
@@ -150,6 +155,10 @@ def _last_year(folder: Path) -> dict:
         except DataError as exc:
             say(f"提示：{source} 有 {count_errors(exc.problems)} 处错误，未沿用其上年数据", err=True)
             continue
+        twin = reports.get(county.name_key(report.agency))
+        if twin is not None:
+            raise ReportError(f"{twin.source} 和 {source} 都是 {report.agency} 的上年数据，不知道该沿用哪一个；"
+                              "请删去或移走其中一个，未生成任何文件")
         reports[county.name_key(report.agency)] = report
     return reports
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import spec
-from ..reader import FormulaText
+from ..reader import CellError, FormulaText
 from ..values import AMOUNT_PATTERN
 
 
@@ -19,10 +19,13 @@ class Grid:
     """A sheet's cells as calamine reads them (rows of values, "" for an empty cell), with the
     cells that hold a formula, by (row, col) counted from 0."""
 
-    def __init__(self, title: str, rows: list[list[Any]], formulas: dict[tuple[int, int], str]) -> None:
+    def __init__(self, title: str, rows: list[list[Any]], formulas: dict[tuple[int, int], str],
+                 errors: dict[tuple[int, int], str] | None = None) -> None:
         self.title = title
         self.rows = rows
         self.formulas = formulas
+        #: the error value (#N/A) of each cell showing one: calamine gives them as blanks
+        self.errors = errors or {}
 
     def value(self, row: int, col: int) -> Any:
         """What a cell holds (a formula: its last result); None when it is empty."""
@@ -71,6 +74,8 @@ def cell_value(grid: Grid, at: tuple[int, int], kind: str) -> Any:
     value = grid.value(*at)
     if at in grid.formulas:
         return FormulaText("=" + (grid.formulas[at] or "…"))
+    if at in grid.errors:
+        return CellError(grid.errors[at])
     if value is None:
         return None
     if isinstance(value, str):

@@ -107,6 +107,8 @@ class InfoRow:
     #: written and read as text ("0825-1234567" keeps its 0), a whole number, or a date
     kind: str = "text"
     locked: bool = False
+    #: a row a workbook made before it existed does not have
+    optional: bool = False
 
 
 INFO_ROWS: tuple[InfoRow, ...] = (
@@ -119,6 +121,8 @@ INFO_ROWS: tuple[InfoRow, ...] = (
     InfoRow(("template",), "模板", "不填时用默认模板；make-report templates 列出可用的模板"),
     InfoRow(("contact", "name"), spec.CONTACT_LABELS["name"], "不印出，供汇总单位联系"),
     InfoRow(("contact", "phone"), spec.CONTACT_LABELS["phone"], "不印出，供汇总单位联系"),
+    InfoRow(("unread",), spec.TOP_LEVEL_LABELS["unread"], "读回已公布报告时没有读出的格子（不当作 0）：填好这些格子后，"
+            "删去本格的内容", kind="list", optional=True),
 )
 #: the row of the first item
 INFO_TOP = 3

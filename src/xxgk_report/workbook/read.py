@@ -16,37 +16,24 @@ read as 0, listed in one W1 warning; numbers typed as text are read as numbers.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any, Optional
 
-from lxml import etree
 
 from .. import spec
 from ..errors import DataError, Problem
-from ..files import MAX_DOCUMENT_FILE, InputError, read_bounded, unzip
 from ..messages import format_path
-from ..package import UnsafeXML
-from ..reader import LocatedData
+from ..reader import FormulaText, LocatedData
 from ..rules import RULES
 from . import layout
 from .cells import Grid, cell_value, squeeze
-from .scan import TooLarge, scan
-
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OLE_MESSAGE = ("这是旧版 Excel（.xls）、WPS 表格（.et）文件，或设置了打开密码的工作簿，无法读取；"
-                "请在 Excel 或 WPS 中去掉打开密码（如有），“另存为” Excel 工作簿（.xlsx）后再试")
-_DAMAGED = "工作簿已损坏或含有不支持的内容，无法读取（{}）；请在 Excel 或 WPS 中打开后另存为 .xlsx"
-
+from .opening import open_grids
 
 def read_workbook(path: Path) -> LocatedData:
     """The data mapping of a workbook made by `make-report init`; `DataError` when it is not
     one (an .xls, .et, an encrypted or damaged file, another workbook) or its layout changed."""
-    try:
-        grids = _open(path)
-    except _Refused as exc:
-        raise DataError(str(path), [RULES["W2"].problem("", (), str(exc))]) from None
+    grids = open_grids(path)
     reading = _Reading(path)
     sheets = reading.find_sheets(grids)
     reading.info(sheets[layout.INFO_SHEET])
@@ -57,38 +44,6 @@ def read_workbook(path: Path) -> LocatedData:
     if reading.problems:
         raise DataError(str(path), reading.problems)
     return reading.result()
-
-
-class _Refused(Exception):
-    """A workbook that cannot be read at all: one message."""
-
-
-def _open(path: Path) -> dict[str, Grid]:
-    """Every sheet's cells, by sheet name, after the file's size, kind and extent are checked."""
-    import python_calamine  # noqa: PLC0415 (only a workbook needs it)
-    try:
-        blob = read_bounded(path, MAX_DOCUMENT_FILE, "工作簿")
-        if blob.startswith(_OLE):
-            raise _Refused(_OLE_MESSAGE)
-        parts = unzip(blob, path, "工作簿", kind=".xlsx")
-        if "xl/workbook.xml" not in parts:
-            raise _Refused("这不是 Excel 工作簿（.xlsx），其中没有工作簿的内容；请用 make-report init -o 文件.xlsx 生成填报表")
-        if any("vbaproject" in name.lower() for name in parts):
-            raise _Refused("工作簿中含有宏（VBA）；填报表不需要宏，请另存为不含宏的 .xlsx")
-        sheets = scan(parts)
-        book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(blob))
-        return {name: Grid(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False), sheet.formulas)
-                for name, sheet in sheets.items()}
-    except (InputError, TooLarge) as exc:
-        raise _Refused(str(exc)) from None
-    except UnsafeXML:
-        raise _Refused(_DAMAGED.format("含有文档类型声明或 XML 实体")) from None
-    except etree.XMLSyntaxError:
-        raise _Refused(_DAMAGED.format("XML 格式错误")) from None
-    except python_calamine.PasswordError:
-        raise _Refused(_OLE_MESSAGE) from None
-    except (python_calamine.CalamineError, ValueError, KeyError, OverflowError) as exc:
-        raise _Refused(_DAMAGED.format(type(exc).__name__)) from None
 
 
 class _Reading:
@@ -139,6 +94,13 @@ class _Reading:
             raise DataError(str(self.path), [RULES["W2"].problem("", (), (
                 f"缺少工作表“{'”“'.join(missing)}”（被删除了？也找不到 A1 为其标题的工作表）；"
                 "请在新生成的填报表中重新填写"))])
+        chosen = {id(grid) for grid in found.values()}
+        for name, heading in layout.HEADINGS.items():
+            twins = [g.title for g in grids.values() if id(g) not in chosen and squeeze(g.text(0, 0)) == squeeze(heading)]
+            if twins:  # a copy of the sheet (Excel's 「表三 (2)」): which one holds the numbers?
+                raise DataError(str(self.path), [RULES["W2"].problem("", (), (
+                    f"工作表“{found[name].title}”和“{'”“'.join(twins)}”的标题相同，不知道该读哪一张；"
+                    "请把数字填在一张中，删去另一张"))])
         return found
 
     # -- 基本信息
@@ -151,6 +113,8 @@ class _Reading:
                 where = r
             else:  # found by its label in column A, when rows were moved
                 where = next((rr for rr in range(len(grid.rows)) if _same(grid.text(rr, 0), row.label)), None)
+            if where is None and row.optional:
+                continue
             if where is None:
                 self.fail(layout.ref(r, 0, sheet), f"找不到「{row.label}」一行（A 列的项目名称被改动或删除了？）")
                 continue
@@ -165,8 +129,9 @@ class _Reading:
         value = cell_value(grid, (r, 1), row.kind)
         if value is None:
             return
-        if isinstance(value, str) and row.kind == "text":
+        if isinstance(value, str) and row.kind in ("text", "list") and not isinstance(value, FormulaText):
             value = value.strip()
+            value = [key for key in re.split(r"[、,，\s]+", value) if key] if row.kind == "list" else value
             if not value:
                 return
         self.put(row.path, value, where)
@@ -215,8 +180,12 @@ class _Reading:
             moved = f"；这个标签现在在 {layout.ref(*now[0])}" if len(now) == 1 else ""
             self.fail(layout.ref(r, c, grid.title), f"应为标签「{cell.text}」，实际为"
                       f"{f'「{actual}」' if actual else '空白'}{moved}（插入、删除了行或列，或改动了标签？）", sheet.heading)
-        if wrong:
-            self.fail("", f"{grid.title}：表格的行列被改动（{len(wrong)} 个标签不在原位），为免读错数字，这张表未读取；"
+        stray = [] if wrong else _stray(sheet, grid, dr, dc)
+        for r, c in stray[:3]:
+            self.fail(layout.ref(r, c, grid.title), f"不在表格的格子中，却有内容「{grid.text(r, c)[:20]}」"
+                      "（插入、删除了行或列？）", sheet.heading)
+        if wrong or stray:
+            self.fail("", f"{grid.title}：表格的行列被改动（{len(wrong) + len(stray)} 处不在原位），为免读错数字，这张表未读取；"
                       "请撤销改动，或在新生成的填报表中重新填写")
             return None
         return dr, dc
@@ -246,8 +215,9 @@ class _Reading:
                   sections: dict[tuple[str, ...], list]) -> Optional[layout.Section]:
         name, style, title, body = (grid.text(r, col).strip() for col in range(4))
         for col in range(4):
-            if (r, col) in grid.formulas:
-                self.fail(layout.ref(r, col, grid.title), f"是公式 “={grid.formulas[(r, col)]}”；正文请直接填写文字")
+            if (r, col) in grid.formulas or (r, col) in grid.errors:
+                what = f"公式 “={grid.formulas[(r, col)]}”" if (r, col) in grid.formulas else f"错误值 {grid.errors[(r, col)]}"
+                self.fail(layout.ref(r, col, grid.title), f"是{what}；正文请直接填写文字")
                 return section
         if not (title or body):
             return section if not name else (layout.section_named(name) or section)
@@ -285,6 +255,19 @@ class _Reading:
         for line in lines:
             self.locations[format_path(section.path + (len(blocks),))] = text_cell
             blocks.append(line)
+
+
+def _stray(sheet: layout.SheetTable, grid: Grid, dr: int, dc: int) -> list[tuple[int, int]]:
+    """Cells with something in them, in the table's columns from its first row to three rows
+    below its last, that are neither a label nor a value of the table: what a row inserted
+    between a header and its values pushes out of place (表四's values have no label)."""
+    known = {(r + dr, c + dc) for _, (r, c) in sheet.labels}
+    taken = {(r + dr, c + dc) for cell, (r, c) in sheet.labels for r2 in range(cell.rowspan)
+             for c2 in range(cell.colspan) for r, c in [(r + r2, c + c2)]}
+    taken |= {(r + dr, c + dc) for _, (r, c) in sheet.fields} | known
+    top, bottom = layout.TABLE_TOP + dr, sheet.bottom + dr + 3
+    return [(r, c) for r in range(top, bottom) for c in range(dc, dc + sheet.table.n_cols)
+            if (r, c) not in taken and (grid.value(r, c) is not None or (r, c) in grid.formulas)]
 
 
 def _same(shown: str, label: str) -> bool:

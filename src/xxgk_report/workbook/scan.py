@@ -1,18 +1,22 @@
 """What calamine does not say about a workbook's sheets, read before it opens them: how far
-each sheet's cells reach, and which cells hold a formula.
+each sheet's cells reach, which cells hold a formula, and which an error value (#N/A).
 
 Both are needed for safety and for correctness. calamine lays a sheet out as one dense block
 from its first cell to its last, so a 2 KB file with cells in A1 and XFD1048576 would ask for
 half a terabyte and abort the process (tafia/calamine#693): a sheet reaching beyond
-`MAX_ROWS` × `MAX_COLS` is refused here first. calamine gives a formula's cached value only, and
-the reader must never take a formula for data: the formula cells are listed here.
+`MAX_ROWS` × `MAX_COLS` is refused here first. (The reading also runs in a worker process
+with a memory limit, `pool.bounded`, in case a file still gets past this.) calamine gives a
+formula's cached value only, and the reader must never take a formula for data: the formula
+cells are listed here. Everything is read as calamine reads it: element names without their
+namespace (the Strict variant of the format), cells at any depth, references in any case.
+Anything calamine might place elsewhere than this scan is refused: a cell without a reference,
+two sheets of one name, a sheet whose part name is not plain.
 
-    sheets = scan(parts)       # {sheet name: Sheet(rows, cols, formulas)}
+    sheets = scan(parts)       # {sheet name: Sheet(rows, cols, formulas, errors)}
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -23,14 +27,20 @@ from ..package import parse_xml
 #: the most rows and columns a sheet of a fill-in workbook may reach (正文 has a row a block)
 MAX_ROWS = 10_000
 MAX_COLS = 64
+#: the most sheets a fill-in workbook may have (it has five) and the largest sheet part read
+MAX_SHEETS = 20
+MAX_SHEET_PART = 8 * 1024 * 1024
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REL_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}"
+#: a cell reference as calamine takes it: any case, leading zeros in the row
+_REF = re.compile(r"([A-Za-z]{1,3})0*([0-9]{1,7})")
+#: a sheet's part name, as written in the workbook's relationships: plain, inside xl/
+_TARGET = re.compile(r"(?:/xl/)?worksheets/[A-Za-z0-9_]+\.xml")
 
 
 class TooLarge(ValueError):
-    """A sheet whose cells reach beyond the bounds: the message names the sheet and the cell."""
+    """A sheet or workbook outside the bounds, or laid out oddly: the message says which."""
 
 
 @dataclass
@@ -40,57 +50,59 @@ class Sheet:
     cols: int = 0
     #: the formula of every cell holding one, by (row, col) counted from 0
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: the error value (#N/A, #REF!) of every cell showing one
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _local(name: str) -> str:
+    return f"*[local-name()='{name}']"
 
 
 def scan(parts: dict[str, bytes]) -> dict[str, Sheet]:
-    """Every worksheet of the workbook by name, with its extent and its formula cells;
-    TooLarge when one reaches too far, UnsafeXML or XMLSyntaxError when its XML is not safe."""
+    """Every worksheet of the workbook by name, with its extent and its formula and error
+    cells; TooLarge when one is out of bounds or odd, UnsafeXML or XMLSyntaxError when its
+    XML is not safe."""
     book = parse_xml(parts["xl/workbook.xml"])
     rels = parse_xml(parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
-    targets = {r.get("Id"): posixpath.normpath(posixpath.join("xl", r.get("Target", "").lstrip("/")
-                                                               .removeprefix("xl/")))
-               for r in rels.iter(_PACKAGE_REL)}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.xpath(f"//{_local('Relationship')}")}
+    entries = book.xpath(f"//{_local('sheet')}")
+    if len(entries) > MAX_SHEETS:
+        raise TooLarge(f"工作簿有 {len(entries)} 张工作表，填报表只有 5 张；请在新生成的填报表中填写")
+    names = [entry.get("name", "") for entry in entries]
+    if len(set(names)) != len(names):
+        raise TooLarge("工作簿中有两张同名的工作表，无法确定读哪一张；请删去多余的一张")
     sheets = {}
-    for entry in book.iter(f"{_MAIN}sheet"):
-        name, part = entry.get("name", ""), targets.get(entry.get(f"{_REL}id"))
+    for entry in entries:
+        target = targets.get(entry.get(f"{_REL}id") or entry.get(f"{_REL_STRICT}id"), "")
+        if not _TARGET.fullmatch(target):
+            raise TooLarge(f"工作表“{entry.get('name', '')}”的位置不寻常（{target[:60]}），不像 Excel、WPS 保存的工作簿；"
+                           "请在 Excel 或 WPS 中另存后再试")
+        part = "xl/" + target.removeprefix("/xl/")
         if part in parts:
-            sheets[name] = _sheet(name, parts[part])
+            sheets[entry.get("name", "")] = _sheet(entry.get("name", ""), parts[part])
     return sheets
 
 
-#: the largest sheet part read (a filled sheet is under 1 MB): what its parsed tree may hold
-MAX_SHEET_PART = 8 * 1024 * 1024
-_NS = {"m": _MAIN[1:-1]}
-_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
-
-
 def _sheet(name: str, blob: bytes) -> Sheet:
-    """One sheet's extent and formula cells."""
+    """One sheet's extent, formula cells and error cells."""
     if len(blob) > MAX_SHEET_PART:
         raise TooLarge(f"工作表“{name}”的内容有 {len(blob) // (1024 * 1024)} MB，超出了填报表的范围；请删除多余的内容后再试")
     root = parse_xml(blob)
-    refs = root.xpath("//m:sheetData/m:row/m:c/@r", namespaces=_NS)
-    found = _REF.findall(" ".join(refs))
-    rows = max((int(digits) for _, digits in found), default=0)
-    cols = max((xl_cell_to_rowcol(letters + "1")[1] + 1 for letters in {letters for letters, _ in found}), default=0)
-    row_elements = root.xpath("//m:sheetData/m:row", namespaces=_NS)
-    numbered = [int(r) for r in root.xpath("//m:sheetData/m:row/@r", namespaces=_NS) if r.isdigit()]
-    rows = max(rows, len(row_elements), max(numbered, default=0))
-    cols = max(cols, max((len(row) for row in row_elements), default=0))
-    if rows > MAX_ROWS or cols > MAX_COLS:
-        raise TooLarge(f"工作表“{name}”的内容到了第 {rows} 行、第 {cols} 列，超出了填报表的范围"
-                       f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的内容后再试")
-    sheet = Sheet(name, rows, cols)
-    for cell in root.xpath("//m:sheetData/m:row/m:c[m:f]", namespaces=_NS):
-        sheet.formulas[_position(cell)] = cell.find(f"{_MAIN}f").text or ""
+    sheet = Sheet(name)
+    for cell in root.xpath(f"//{_local('c')}"):
+        found = _REF.fullmatch(cell.get("r") or "")
+        if not found:
+            raise TooLarge(f"工作表“{name}”中有没有位置（或位置写法不对）的格子，不像 Excel、WPS 保存的工作簿；"
+                           "请在 Excel 或 WPS 中另存后再试")
+        row, col = xl_cell_to_rowcol(found.group(1).upper() + found.group(2))
+        if row >= MAX_ROWS or col >= MAX_COLS:
+            raise TooLarge(f"工作表“{name}”在第 {row + 1} 行第 {col + 1} 列有内容，超出了填报表的范围"
+                           f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的内容后再试")
+        sheet.rows, sheet.cols = max(sheet.rows, row + 1), max(sheet.cols, col + 1)
+        formula = cell.xpath(_local("f"))
+        if formula:
+            sheet.formulas[(row, col)] = formula[0].text or ""
+        if cell.get("t") == "e":
+            value = cell.xpath(_local("v"))
+            sheet.errors[(row, col)] = (value[0].text or "#错误") if value else "#错误"
     return sheet
-
-
-def _position(cell) -> tuple[int, int]:
-    """A cell's (row, col): from its reference (E14), or where it stands in its row."""
-    ref = cell.get("r") or ""
-    if _REF.fullmatch(ref):
-        return xl_cell_to_rowcol(ref)
-    row = cell.getparent()
-    given = row.get("r") or ""
-    return (int(given) - 1 if given.isdigit() else row.getparent().index(row)), row.index(cell)

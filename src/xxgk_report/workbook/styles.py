@@ -52,6 +52,7 @@ _RULES = {
     "date": ({"validate": "date", "criteria": "between", "minimum": dt.date(2008, 1, 1),
               "maximum": dt.date(2101, 12, 31)}, "填写日期，如 2024-01-20"),
     "text": ({"validate": "length", "criteria": "<=", "value": 300}, "最多 300 个字"),
+    "list": ({"validate": "any"}, "格子的键，以顿号分隔"),
     "section": ({"validate": "list", "source": [s.name for s in layout.SECTIONS]}, "从列表中选择这一行属于哪一部分"),
     "style": ({"validate": "list", "source": list(layout.STYLES)},
               "从列表中选择：段落；小标题单独一行；小标题在段首。不选时：有小标题为“小标题单独一行”，否则为“段落”"),

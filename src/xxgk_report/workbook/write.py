@@ -112,6 +112,8 @@ def _info_value(ws, styles: Styles, r: int, row: layout.InfoRow, value: Any) -> 
             ws.write_datetime(r, 1, dt.datetime.combine(value, dt.time()), styles.input_date)
         else:
             ws.write_blank(r, 1, None, styles.input_date)
+    elif row.kind == "list":
+        ws.write_string(r, 1, "、".join(value or []), styles.input_text)
     elif value is None or value == "":
         ws.write_blank(r, 1, None, styles.input_text)
     else:

@@ -14,6 +14,14 @@
    YAML batch. Target: ≥ 100 workbooks/s. In process, reading one filled workbook into a
    Report (python-calamine) beside reading the same data from YAML, and beside openpyxl
    loading the same workbook read-only and walking its cells (when openpyxl is installed).
+5. Published reports: `extract` of the example printed to PDF by LibreOffice (when it is
+   installed), in process, whole (read, tables, sections, data): target ≤ 0.5 s; beside it
+   pdfplumber alone opening the PDF and extracting every page's text (the floor of any
+   reading with it) and `pdftotext -layout` (poppler, when installed); and `extract` of the
+   same report as .docx and as a web page.
+6. The county's review: `make-report audit UNITS/ --roster … -o review.xlsx --jobs 2` over
+   the same units in mixed formats (Word 40 %, workbooks 40 %, web pages 10 %, YAML 10 %),
+   beside `build` of the same units as YAML. Target: 300 units in ≤ 15 s.
 
 Prints the numbers and the two ratios against their targets. No assertion: this measures,
 tests test.
@@ -48,6 +56,8 @@ EXAMPLE = ROOT / "data" / "example-2022.yaml"
 SINGLE_TARGET = 1.5
 BATCH_TARGET = 150.0
 WORKBOOK_TARGET = 100.0
+PDF_TARGET = 0.5
+AUDIT_TARGET = 15.0
 
 
 def median_seconds(action, repeat: int) -> float:
@@ -130,6 +140,72 @@ def workbook_figures(tmp: Path, units: Path, env: dict, runs: int, repeat: int) 
             + t_openpyxl)
 
 
+def pdfplumber_text(path: Path) -> None:
+    import pdfplumber
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+
+
+def published_figures(tmp: Path, repeat: int) -> str:
+    """Section 5: extract of a PDF, a .docx and a web page of the example."""
+    from xxgk_report.extract import extract
+    from xxgk_report.pdf import convert
+    from xxgk_report.webpage import render_html
+    document, page, pdf = tmp / "pub.docx", tmp / "pub.html", tmp / "pub.pdf"
+    document.write_bytes(api.render_report(EXAMPLE))
+    page.write_text(render_html(load_report(EXAMPLE)), encoding="utf-8")
+    t_docx = median_seconds(lambda: extract(document), repeat)
+    t_html = median_seconds(lambda: extract(page), repeat)
+    others = f"   extract .docx {t_docx * 1000:5.1f} ms   web page {t_html * 1000:5.1f} ms"
+    if shutil.which("soffice") is None or convert([(document, pdf)]):
+        return "published       (LibreOffice is not installed: no PDF to read)" + others
+    runs = max(5, repeat // 3)
+    t_pdf = median_seconds(lambda: extract(pdf), runs)
+    t_plumber = median_seconds(lambda: pdfplumber_text(pdf), runs)
+    poppler = (f"   pdftotext -layout {median_seconds(lambda: subprocess.run(['pdftotext', '-layout', str(pdf), '-'], check=True, capture_output=True), runs) * 1000:5.1f} ms"  # noqa: E501
+               if shutil.which("pdftotext") else "")
+    return (f"published       extract a PDF {t_pdf * 1000:5.1f} ms (target ≤ {PDF_TARGET * 1000:.0f}: "
+            f"{'met' if t_pdf <= PDF_TARGET else 'NOT met'})   pdfplumber text alone {t_plumber * 1000:5.1f} ms{poppler}\n"
+            "               " + others)
+
+
+def write_mixed(units: Path, folder: Path) -> int:
+    """The unit files as a county receives them: Word, workbooks, web pages and YAML; a roster."""
+    from xxgk_report.dataout import converted_bytes
+    from xxgk_report.webpage import render_html
+    folder.mkdir()
+    names = []
+    for i, source in enumerate(sorted(units.glob("*.yaml"))):
+        report = load_report(source)
+        names.append(report.agency)
+        kind = (".docx", ".xlsx", ".docx", ".xlsx", ".html", ".docx", ".xlsx", ".yaml", ".docx", ".xlsx")[i % 10]
+        target = folder / f"{source.stem}{kind}"
+        if kind == ".docx":
+            target.write_bytes(api.render_report(report))
+        elif kind == ".xlsx":
+            target.write_bytes(converted_bytes(report, target))
+        elif kind == ".html":
+            target.write_text(render_html(report), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
+    (folder.parent / "roster.txt").write_text("\n".join(names), encoding="utf-8")
+    return len(names)
+
+
+def audit_figures(tmp: Path, units: Path, env: dict, runs: int, t_build: float) -> str:
+    """Section 6: the county's review of the units in mixed formats."""
+    mixed = tmp / "mixed"
+    n = write_mixed(units, mixed)
+    run = lambda cmd: subprocess.run(cmd, capture_output=True, env=env)  # noqa: E731 (exit 1: not every unit passes)
+    t_audit = median_seconds(lambda: run(command() + ["audit", str(mixed), "--roster", str(tmp / "roster.txt"), "-o",
+                                                      str(tmp / "review.xlsx"), "--jobs", "2", "--force"]),
+                             max(3, runs // 3))
+    return (f"county review   make-report audit of {n} mixed units --jobs 2 {t_audit:5.2f} s"
+            f"   (target ≤ {AUDIT_TARGET:.0f} s: {'met' if t_audit <= AUDIT_TARGET else 'NOT met'})"
+            f"   build of the same {n} as YAML: {t_build:5.2f} s")
+
+
 def naive_one(args: tuple[str, str, str]) -> None:
     data, template, out = args
     context = report_context(load_report(data))
@@ -183,6 +259,8 @@ def main() -> int:
         t_ours = median_seconds(lambda: api.write_atomic(out, api.render_report(report)), args.repeat)
         t_naive = median_seconds(lambda: naive_one((str(EXAMPLE), template, str(out))), max(5, args.repeat // 3))
         workbooks = workbook_figures(tmp, units, env, args.runs, args.repeat)
+        published = published_figures(tmp, args.repeat)
+        county = audit_figures(tmp, units, env, args.runs, t_batch)
 
     n = len(files)
     single, rate = t_single / t_import, n / t_batch
@@ -195,6 +273,8 @@ def main() -> int:
     print(f"in process      one report {t_ours * 1000:6.1f} ms   naive docxtpl {t_naive * 1000:6.1f} ms"
           f"   ratio {t_ours / t_naive:.2f}")
     print(workbooks)
+    print(published)
+    print(county)
     return 0
 
 

@@ -66,7 +66,7 @@ def test_every_rule_has_an_id_a_severity_and_a_title():
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id and rule.severity in (ERROR, WARNING) and rule.title
     errors = {r for r, rule in RULES.items() if rule.severity == ERROR}
-    assert errors == {"D1", "V1", "V2", "W2", "X2", "A1", "A2", "A3", "B1", "U1", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8",
+    assert errors == {"D1", "V1", "V2", "W2", "X2", "A1", "A2", "A3", "B1", "U1", "R1", "R3", "R6", "R7", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8",
                       "M9", "M10", "M11"}
 
 

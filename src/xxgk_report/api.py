@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from .checks import check_report, unread_aware
 from .errors import (
@@ -47,6 +47,12 @@ def _as_report(data: Data) -> Report:
     if isinstance(data, Mapping):
         return build_report(dict(data))
     return load_report(data)
+
+
+def load(data: Data) -> Report:
+    """The `Report` of a data file, a workbook or a published report (or of a mapping shaped
+    like a data file); `DataError` listing every problem when it cannot be one."""
+    return _as_report(data)
 
 
 def _source(report: Report) -> str:
@@ -270,3 +276,16 @@ def write_report(report: Report, target: Path, template: Optional[str] = None, *
             if failed:
                 raise OutputError(f"没有生成 PDF（{failed[0]}）；未写入任何文件，原有的文件保持不变")
         return out.commit(), findings
+
+
+def audit(folders: Sequence[Union[str, os.PathLike]], roster: Optional[Sequence[str]] = None,
+          previous: Optional[Union[str, os.PathLike]] = None, jobs: Optional[int] = None,
+          on_done: Optional[Callable[[Any], None]] = None, skip: Sequence[Union[str, os.PathLike]] = ()):
+    """The county's review of every data file and published report under `folders`: an
+    `audit.Review` whose `units` (one per roster name and per file) each carry their findings
+    and a conclusion (通过 / 退回 / 缺报 / 无法读取). `previous` is last year's folder (the
+    cross-year rules per unit), `skip` files not to read (the review workbook itself)."""
+    from .audit import audit as review
+    return review([Path(f) for f in folders], list(roster) if roster is not None else None,
+                  Path(previous) if previous else None, max(1, jobs or os.cpu_count() or 1), on_done,
+                  {Path(s).resolve() for s in skip})

@@ -69,20 +69,7 @@ def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
     every output mirrors the path under the folders' common parent; 某镇.yaml beside 某镇.json →
     某镇.yaml.docx and 某镇.json.docx. `extras` are the suffixes written beside each .docx
     (".html", ".fragment.html", ".pdf"): they may not collide either."""
-    found: list[tuple[Path, Path]] = []
-    readable = set(SUFFIXES + REPORT_SUFFIXES) - {".txt"}
-    outputs = out_dir.resolve()
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            # an output folder inside the input folder holds what an earlier run wrote, not units
-            inner = outputs if outputs != path.resolve() and outputs.is_relative_to(path.resolve()) else None
-            for data in sorted(p for p in path.rglob("*") if p.suffix.lower() in readable and p.is_file()
-                               and not any(p.match(pattern) for pattern in NOT_DATA)
-                               and not (inner and p.resolve().is_relative_to(inner)) and not is_template(p)):
-                found.append((data, data.relative_to(path)))
-        else:
-            found.append((path, Path(path.name)))
+    found = _scan(arguments, out_dir)
     relative = [rel.with_suffix(".docx") for _, rel in found]
     if _collisions(relative):
         common = Path(os.path.commonpath([str(p.resolve().parent) for p, _ in found]))
@@ -95,6 +82,31 @@ def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
     pairs = [(source, out_dir / rel) for (source, _), rel in zip(found, relative, strict=True)]
     _refuse_clashes(pairs, extras)
     return pairs
+
+
+def data_files(arguments: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every data file or published report named or found under a named folder, as a batch
+    finds them (for commands that read them without writing a report of each: sum, init)."""
+    return [path for path, _ in _scan(arguments, None)]
+
+
+def _scan(arguments: Iterable[str | os.PathLike], out_dir: Optional[Path]) -> list[tuple[Path, Path]]:
+    """(file, its path under the folder named) for each file named or found."""
+    found: list[tuple[Path, Path]] = []
+    readable = set(SUFFIXES + REPORT_SUFFIXES) - {".txt"}
+    outputs = out_dir.resolve() if out_dir is not None else None
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            # an output folder inside the input folder holds what an earlier run wrote, not units
+            inner = outputs if outputs and outputs != path.resolve() and outputs.is_relative_to(path.resolve()) else None
+            for data in sorted(p for p in path.rglob("*") if p.suffix.lower() in readable and p.is_file()
+                               and not any(p.match(pattern) for pattern in NOT_DATA)
+                               and not (inner and p.resolve().is_relative_to(inner)) and not is_template(p)):
+                found.append((data, data.relative_to(path)))
+        else:
+            found.append((path, Path(path.name)))
+    return found
 
 
 def _collisions(outputs: list[Path]) -> set[int]:

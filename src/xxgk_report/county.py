@@ -147,6 +147,10 @@ def sum_units(paths: list[Path], agency: str, year: Optional[int] = None,
     problems += _years_and_formats(units, year)
     seen, twins = _twins(units)
     problems += twins
+    for unit in (u for u in units if u.unread):
+        problems.append(_problem(f"“{unit.agency}”的报告有 {len(unit.unread)} 格未读出（{unit.coverage or '数据文件 unread 所列'}，"
+                                 f"如 {unit.spec.field(unit.unread[0]).label}），不能当作 0 相加；请先对照原报告补全"
+                                 f"（make-report extract {unit.source} -o 单位.yaml）", where=str(unit.source)))
     for unit in units:
         problems += [_problem(f"“{unit.agency}”的数据有错误，合计也会错：{error}", where=str(unit.source))
                      for error in check_report(unit) if error.is_error]

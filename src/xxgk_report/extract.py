@@ -117,7 +117,8 @@ def read_report(path: Path) -> LocatedData:
     """A published report as a data file: the data extract reads, with every warning of the
     reading (X1, the coverage and each unread cell among them) for the model to give on."""
     result = extract(path)
-    return LocatedData(result.data, {}, list(result.problems))
+    # the coverage and the unread cells are said once, by the checks' X1 (checks.unread_aware)
+    return LocatedData(result.data, {}, [p for p in result.problems if p.path != "unread"], read_back=True)
 
 
 def _head(head: list[Any], sections: dict[str, list[Any]], fmt: spec.FormatSpec, result: Extracted) -> list[Para]:

@@ -93,7 +93,7 @@ def tokens(blocks: list[Any]) -> list[Token]:
             continue
         if "\t" in text:
             fields = [f.strip() for f in text.strip("\n").split("\t")]
-            tokens += [_token(f) for f in fields]
+            tokens += [_token(f, cell=True) for f in fields]
             continue
         for piece in re.split(r"[|｜]+|\s{2,}", text):
             for word in piece.split():
@@ -113,11 +113,13 @@ def tokens(blocks: list[Any]) -> list[Token]:
 _NOTED = re.compile(r"^(.+?)\s*[(（]([^()（）]{1,60})[)）]$")
 
 
-def _token(word: str, row: Optional[int] = None) -> Token:
+def _token(word: str, row: Optional[int] = None, cell: bool = False) -> Token:
+    """A cell or word as a token; a cell of a table (`row`) or of a tab-separated line
+    (`cell`) may carry a note after its number."""
     word = word.strip()
-    noted = _NOTED.match(word) if row is not None else None
+    noted = _NOTED.match(word) if row is not None or cell else None
     if noted and _VALUE.match(noted.group(1)):  # a cell with a note: 「22（其中修订16件）」
-        token = _token(noted.group(1), row)
+        token = _token(noted.group(1), row, cell)
         token.text, token.note = word, noted.group(2)
         return token
     found = _VALUE.match(word)
@@ -142,23 +144,30 @@ class Reader:
     def find(self, label: str, quiet: bool = False) -> bool:
         """Move past the next text that holds `label`; False (and stay) if there is none.
         Numbers passed on the way belong to no row: they are listed (unless `quiet`)."""
-        text, skipped = "", []
+        text, shown, skipped, rows = "", "", [], []
         for i in range(self.cursor, len(self.tokens)):
             token = self.tokens[i]
             if token.number is not None:
-                text = ""
+                if shown and not token.blank:  # a row the format does not have (「无法联系到申请人」)
+                    rows.append(shown[-30:])
+                text = shown = ""
                 if not token.blank:  # a blank cell of a header row is nothing to report
                     skipped.append(token.text)
                 continue
             text = (text + key(token.text))[-200:]  # labels are short: keep the search linear
+            shown = (shown + token.text)[-200:]
             if label_matches(label, text):
                 self.cursor = i + 1
                 self.matched = text
                 if skipped and not quiet:
-                    self.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行，"
-                                     f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
+                    self._unplaced(label, skipped, rows)
                 return True
         return False
+
+    def _unplaced(self, label: str, skipped: list[str], rows: list[str]) -> None:
+        where = f"（印在「{'」「'.join(rows[:3])}」{'等' if len(rows) > 3 else ''}之后，不是官方表格中的行）" if rows else ""
+        self.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行{where}，"
+                              f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
 
     def values(self, count: int, label: str, kinds: Optional[list[str]] = None) -> list[Any]:
         """The `count` values of the row whose label was just found: in a table, the cells

@@ -53,6 +53,14 @@ class Report:
     #: the cells a report read back could not give (field keys): 0 in `values`, but never
     #: checked as 0, and never printed in a final report
     unread: tuple[str, ...] = ()
+    #: read from a published report (.docx, .pdf, a web page…) rather than a data file
+    read_back: bool = False
+
+    @property
+    def coverage(self) -> str:
+        """「读出 185/200 格」 for a report read back; "" for a data file."""
+        total = len(self.spec.fields)
+        return f"读出 {total - len(self.unread)}/{total} 格" if self.read_back else ""
 
     @property
     def spec(self) -> spec.FormatSpec:
@@ -165,7 +173,7 @@ def build_report(raw: Any, source: Optional[Path] = None) -> Report:
         raise DataError(str(source or ""), c.listed())
     return Report(year, agency, fmt_year, template, title, date, paragraphs, values,
                   given_totals=c.given_totals, warnings=c.warnings(), source=source, contact=contact,
-                  locations=c.locations, unread=unread)
+                  locations=c.locations, unread=unread, read_back=getattr(raw, "read_back", False))
 
 
 def _proactive_keys(fmt: spec.FormatSpec) -> set[str]:

@@ -66,6 +66,7 @@ def pdf_blocks(path: Path) -> list[Any]:
 def _bounded(path: Path, blob: bytes) -> Any:
     """`_parse(blob)` in a worker process within TIMEOUT and the workers' memory: the pages, or why not."""
     from .pool import Lost, bounded  # noqa: PLC0415
+    import pdfplumber  # noqa: F401, PLC0415 (loaded before the worker is forked: not once per PDF)
 
     def lost(why: Lost) -> str:
         if why.timed_out:
@@ -84,24 +85,32 @@ def _parse_within_memory(blob: bytes) -> Any:
 def _parse(blob: bytes) -> Any:
     """Every page as (height, [(top, x0, "line", text) | (top, x0, "table", rows)]), or a message."""
     import pdfplumber  # noqa: PLC0415 (only a PDF needs it)
-    from pdfminer.pdfdocument import PDFPasswordIncorrect  # noqa: PLC0415
-    from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
     try:
         with pdfplumber.open(io.BytesIO(blob)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 return f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页，不像一份年度报告；未读取"
             pages = [_page(page) for page in pdf.pages]
             images = sum(len(page.images) for page in pdf.pages)
-    except PDFPasswordIncorrect:
-        return "PDF 设置了密码，无法读取；请去掉密码后另存"
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        return f"PDF 已损坏，无法读取（{type(exc).__name__}）"
     except Exception as exc:  # noqa: BLE001 (pdfminer raises many kinds on a damaged file)
-        return f"PDF 无法读取（{type(exc).__name__}）"
+        return _why(exc)
     if not any(items for _, items in pages):
         return ("这是扫描的 PDF（只有图片，没有文字），需要先做文字识别（OCR），或找到报告的 Word 文档或网页"
                 if images else "PDF 中没有文字，无法读取")
     return pages
+
+
+def _why(exc: Exception) -> str:
+    """What a PDF that could not be read has, from pdfminer's exception (pdfplumber wraps it)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
+    from pdfminer.psexceptions import PSEOF  # noqa: PLC0415
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__context__ or exc
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return "PDF 设置了打开密码（或加密方式不受支持），无法读取；请去掉密码后另存一份再读"
+    if isinstance(cause, MemoryError):
+        return "读取 PDF 时内存超过上限（文件异常复杂或已损坏），已停止"
+    if isinstance(cause, PSEOF):
+        return "PDF 不完整（文件在中途结束，可能没有下载完整），无法读取；请重新下载或另存"
+    return f"PDF 已损坏，无法读取（{type(cause).__name__}）；请用 PDF 阅读器打开后另存一份再读"
 
 
 def _inside(obj: dict, box: tuple) -> bool:
@@ -112,11 +121,11 @@ def _page(page) -> tuple[float, list[tuple]]:
     """One page's lines and tables, top to bottom."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple] = [(t.bbox[1], t.bbox[0], "table", _rows(t.extract())) for t in tables]
+    items: list[tuple] = [(t.bbox[1], t.bbox[0], "table", _rows(t.extract()), t.bbox[2]) for t in tables]
     outside = page.filter(lambda obj: "x0" not in obj or not any(_inside(obj, box) for box in boxes))
     for line in outside.extract_text_lines(strip=True):
         if line["text"]:
-            items.append((line["top"], line["x0"], "line", _unspaced(line["text"])))
+            items.append((line["top"], line["x0"], "line", _unspaced(line["text"]), line["x1"]))
     return float(page.height), sorted(items, key=lambda item: (item[0], item[1]))
 
 
@@ -126,10 +135,13 @@ def _rows(table: list[list]) -> tuple[tuple[str, ...], ...]:
 
 
 def _cell(text: str) -> str:
-    """A cell's lines joined: no space between Chinese, one between words."""
+    """A cell's lines joined: no space between Chinese, nor inside a number a narrow column
+    broke over two lines (「3880」/「0」 is 38800); one between words."""
     joined = ""
     for line in (part.strip() for part in text.split("\n")):
-        if joined and line and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+        number = joined[-1:].isdigit() and line[:1].isdigit()
+        if joined and line and not number and joined[-1].isascii() and joined[-1].isalnum() \
+                and line[0].isascii() and line[0].isalnum():
             joined += " "
         joined += line
     return _unspaced(joined)
@@ -138,23 +150,41 @@ def _cell(text: str) -> str:
 def _without_chrome(pages: list[tuple[float, list[tuple]]]) -> list[tuple[str, Any]]:
     """The items of every page in order, without page numbers, and without the lines at the
     top or bottom of a page that recur on half the pages or more (running heads and feet); a
-    line indented from the left margin starts with a space."""
+    line that starts a paragraph starts with a space: one indented from the left margin, or
+    one after a line that ended short of the right margin (a paragraph's last line)."""
     def shape(text: str) -> str:
         return re.sub(r"\d+", "#", unicodedata.normalize("NFKC", text).replace(" ", ""))
-    edges = Counter(shape(text) for height, items in pages for top, _, kind, text in items
+    edges = Counter(shape(text) for height, items in pages for top, _, kind, text, _ in items
                     if kind == "line" and (top < height * _MARGIN or top > height * (1 - _MARGIN)))
     recurring = {text for text, n in edges.items() if len(pages) > 1 and n >= max(2, len(pages) / 2)}
-    lefts = Counter(round(x0) for _, items in pages for _, x0, kind, _ in items if kind == "line")
-    margin = min((x for x, n in lefts.items() if n >= 3), default=min(lefts, default=0))
+    margin, right = _text_edges(pages)
     out: list[tuple[str, Any]] = []
+    ended = True
     for height, items in pages:
-        for top, x0, kind, content in items:
+        for top, x0, kind, content, x1 in items:
             if kind == "table":
                 out.append((kind, content))
+                ended = True
                 continue
             plain = unicodedata.normalize("NFKC", content).strip()
             edge = top < height * _MARGIN or top > height * (1 - _MARGIN)
             if _PAGE_NUMBER.match(plain) or (edge and shape(content) in recurring):
                 continue
-            out.append((kind, (" " if x0 > margin + 8 else "") + content))
+            out.append((kind, (" " if x0 > margin + 8 or ended else "") + content))
+            ended = x1 < right - _SHORT
     return out
+
+
+#: a line ending this far (points) before the right margin ends its paragraph (two characters)
+_SHORT = 24
+
+
+def _text_edges(pages: list[tuple[float, list[tuple]]]) -> tuple[float, float]:
+    """The left and right margins of the text: where three or more lines (or a table) start
+    and end, the outermost of those."""
+    lefts = Counter(round(item[1]) for _, items in pages for item in items if item[2] == "line")
+    rights = Counter(round(item[4]) for _, items in pages for item in items if item[2] == "line")
+    tables = [item for _, items in pages for item in items if item[2] == "table"]
+    left = min([x for x, n in lefts.items() if n >= 3] + [round(t[1]) for t in tables], default=min(lefts, default=0))
+    right = max([x for x, n in rights.items() if n >= 3] + [round(t[4]) for t in tables], default=max(rights, default=0))
+    return left, right

@@ -65,8 +65,11 @@ class LocatedData(dict):
     """A data mapping read from a workbook, with where each value came from and what the
     reader noticed on the way (blank cells), for the model's messages."""
 
-    def __init__(self, data: dict, locations: dict[str, str], notes: list[tuple[tuple, str, str]]) -> None:
+    def __init__(self, data: dict, locations: dict[str, str], notes: list[tuple[tuple, str, str]],
+                 read_back: bool = False) -> None:
         super().__init__(data)
+        #: read from a published report by extract (its coverage is worth saying)
+        self.read_back = read_back
         #: format_path of a key path → its cell: {"applications.received.natural": "表三!D7"}
         self.locations = locations
         #: findings of the reader: (key path, message, rule)

@@ -71,6 +71,15 @@ _RULES = (
     # County summary (make-report sum)
     Rule("U1", ERROR, "汇总：各单位数据能读取、年度和格式一致、不重复，且没有错误"),
     Rule("U2", WARNING, "汇总：名单中的单位都有数据文件，数据文件的单位都在名单中"),
+    # The county's review (make-report audit)
+    Rule("R1", ERROR, "审核：名单中的每个单位都交来了报告或数据文件（缺报）"),
+    Rule("R2", WARNING, "审核：每个文件的机关名称都在单位名单中（名称写法不同的，给出名单中相近的名称）"),
+    Rule("R3", ERROR, "审核：一个单位只交一份文件"),
+    Rule("R4", WARNING, "审核：各单位的正文没有相同的段落（单位之间雷同）"),
+    Rule("R5", WARNING, "审核：两个单位的三张表格数字不完全相同（照抄其他单位的表格）"),
+    Rule("R6", ERROR, "审核：各单位的报告年度和格式一致"),
+    Rule("R7", ERROR, "审核：每个文件都能读取"),
+    Rule("R8", WARNING, "审核：用 --previous 时，上年文件夹中有本单位的报告（否则跨年核对不进行）"),
     # Reading a report back (make-report extract)
     Rule("X1", WARNING, "读回：报告的每一部分、每一行都找到并读出（找不到、读不出的格子逐一列出，不当作 0 核对）"),
     Rule("X2", ERROR, "读回的报告：每个格子都已读出，才能生成正式报告（未读出的格子不能当作 0 印出；--draft 除外）"),

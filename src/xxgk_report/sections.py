@@ -27,7 +27,7 @@ _HEADING_WORDS = {
     "overview": r"总体情况|总体概况|基本情况|概述",
     "proactive": r"主动公开(政府)?信息(的)?情况|主动公开(政府信息)?情况|主动公开",
     "applications": r"收到和处理(政府信息公开)?申请(的)?情况|依申请公开(政府信息)?(的)?情况|依申请公开|政府信息公开申请",
-    "reviews": r"(政府信息公开)?行政复议[、和及与]?(行政)?诉讼(的)?情况|行政复议|行政诉讼",
+    "reviews": r"因?(政府信息公开)?(工作)?(被申请)?(行政复议[、和及与]?(提起)?(行政)?诉讼(的)?情况|行政复议|行政诉讼)",
     "problems": r"(政府信息公开(工作)?)?存在的(主要)?问题|主要问题",
     "other_matters": r"其他需要报告的事项|其他需要报告|其他事项",
 }
@@ -102,6 +102,8 @@ def _split_at_headings(text: str) -> list[str]:
                 heading = _heading_at(text, found.start())
                 if heading:
                     cuts.update((found.start(), heading[1]))
+    if not cuts:
+        return [text]  # as it is: a line's leading space says it starts a paragraph
     edges = [0] + sorted(cuts) + [len(text)]
     pieces = [text[a:b].strip() for a, b in zip(edges, edges[1:])]
     return [piece for piece in pieces if piece] or [text]

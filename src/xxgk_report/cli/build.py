@@ -47,6 +47,8 @@ def build(data: tuple[str, ...], output: str | None, template: str | None, previ
     if len(data) == 1 and not Path(data[0]).is_dir():
         report = api.load_report(data[0])
         target = api.resolve_output(data[0], output)
+        if report.coverage:
+            say(f"{data[0]}：从报告{report.coverage}", err=True)
         written, findings = api.write_report(report, target, template, previous=previous, draft=draft,
                                              html=html, html_fragment=html_fragment, pdf=pdf)
         if draft:
@@ -68,7 +70,7 @@ def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, dra
                    if asked)
     pairs = batch.find_data_files(data, out_dir, extras)
     if not pairs:
-        raise click.UsageError("没有找到数据文件（.yaml、.yml、.json）。No data files found.")
+        raise click.UsageError("没有找到数据文件或报告（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）。No data files found.")
     options = {"html": html, "html_fragment": html_fragment, "timeout": timeout}
     terminal = _progress_stream()
     try:

@@ -45,14 +45,20 @@ def check(data: str, previous: str | None, output_format: str, strict: bool) -> 
 
     错误（如 一+二 ≠ （七）总计+四）必须改正；警告（如正文与表格不一致）请逐条核实。
     """
-    findings = api.check(data, previous)
+    try:
+        report = api.load(data)
+    except DataError as exc:
+        report, findings = None, sorted(exc.problems, key=lambda p: not p.is_error)
+    else:
+        findings = api.check(report, previous)
     if output_format == "json":
         objects = [{"file": data, **p.as_dict()} for p in findings]
         text = json.dumps(objects, ensure_ascii=False, indent=2)  # what a terminal would act on, escaped
         click.echo(_HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     else:
         print_problems(findings, err=False)
-        say(f"{data}：{counts(findings)}。" if findings else f"{data}：未发现问题。")
+        read = f"从报告{report.coverage}；" if report is not None and report.coverage else ""
+        say(f"{data}：{read}{counts(findings)}。" if findings else f"{data}：{read}未发现问题。")
     failed = count_errors(findings) > 0 or (strict and findings)
     sys.exit(1 if failed else 0)
 
@@ -93,6 +99,9 @@ def init(year: int | None, agency: str | None, previous: str | None, roster: str
     if previous and Path(previous).is_dir():
         raise click.UsageError("--from 应为上年的数据文件；文件夹只在用 --roster 时使用。--from must be a file.")
     last = api.load_report(previous) if previous else None
+    if last is not None and last.coverage:
+        say(f"{previous}：从报告{last.coverage}", err=True)
+        print_problems([w for w in last.warnings if w.rule == "X1"])
     year = year or (last.year + 1 if last else None)
     if year is None:
         raise click.UsageError("请用 --year 给出报告年度，或用 --from 给出上年的数据文件。Give --year or --from.")
@@ -149,7 +158,7 @@ def _last_year(folder: Path) -> dict:
     if not folder.is_dir():
         raise click.UsageError("用 --roster 时 --from 应为各单位上年数据文件所在的文件夹。--from must be a folder.")
     reports = {}
-    for source, _ in batch.find_data_files([folder], Path(".")):
+    for source in batch.data_files([folder]):
         try:
             report = api.load_report(source)
         except DataError as exc:
@@ -219,7 +228,7 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
     """
     from .. import batch, county
     agency = checked_agency(agency)
-    paths = [source for source, _ in batch.find_data_files(data, Path("."))]
+    paths = batch.data_files(data)
     names = county.read_roster(Path(roster)) if roster else None
     summary = county.sum_units(paths, agency, year, names)
     if not summary.ok:

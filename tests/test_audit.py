@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +23,7 @@ from xxgk_report.webpage import render_html
 from xxgk_report.workbook.review import FINDINGS, GAPS, SUMMARY
 
 from .conftest import FULL
+from .test_extract_published import soffice_convert
 
 COUNTY = "某某县"
 ROSTER = ["甲镇人民政府", "乙镇人民政府", "丙街道办事处", "丁镇人民政府", "教育局", "财政局", "卫生健康局",
@@ -53,6 +56,8 @@ def write(path: Path, content) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):
         path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
     elif path.suffix == ".json":
         path.write_text(json.dumps(content, ensure_ascii=False, default=str), encoding="utf-8")
     else:
@@ -93,8 +98,9 @@ def make_county(root: Path) -> dict[str, dict]:
                 else converted_bytes(report, Path(name)) if name.endswith(".xlsx") else content)
         write(units / name, blob)
     write(units / "坏文件.pdf", b"%PDF-1.4\n\x00not a pdf at all")          # R7: 无法读取
-    for name in ("甲镇人民政府", "丙街道办事处", "丁镇人民政府", "教育局", "卫生健康局", "民政局"):
+    for name in ("甲镇人民政府", "丙街道办事处", "丁镇人民政府", "教育局", "民政局"):
         write(previous / f"{name}.yaml", last_year(data[name]))
+    write(previous / "卫生健康局.yaml", "year: 2022\nagency: 某某县卫生健康局\nproactive: [\n")  # C4: unreadable
     chain = last_year(data["财政局"])
     chain["applications"]["carried_forward"]["natural"] = 9               # C1: 本年结转 6 ≠ 上年 9
     write(previous / "财政局.yaml", chain)
@@ -168,6 +174,8 @@ def test_each_planted_defect_is_found_at_its_unit_and_place(review):
     assert len(n1) == 1 and n1[0].values == {"text": 3, "table": 620}
     c1 = [p for p in units["某某县财政局"].findings if p.rule == "C1"]
     assert len(c1) == 1 and "自然人" in " ".join(c1[0].labels)
+    r8 = [p.message for p in units["某某县卫生健康局"].findings if p.rule == "R8"]  # its last year cannot be read
+    assert r8 == ["上年文件夹中没有“某某县卫生健康局”的报告，跨年核对（C1—C4、S4）未进行；上年文件夹中另有无法读取的文件：卫生健康局.yaml"]
     for name, other in (("某某县卫生健康局", "某某县甲镇人民政府"), ("某某县甲镇人民政府", "某某县卫生健康局")):
         r4 = [p for p in units[name].findings if p.rule == "R4"]
         assert len(r4) == 1 and r4[0].path == "problems" and f"“{other}”的「五、存在的主要问题及改进情况」" in r4[0].message
@@ -225,3 +233,11 @@ def test_the_review_workbook_cell_by_cell(run, county):
     notice = (Path("退回意见") / "某某县乙镇人民政府-退回意见.txt").read_text(encoding="utf-8")
     assert "有以下问题需要改正" in notice and "（规则 A1）" in notice and "乙镇.json" in notice
     assert not (Path("退回意见") / "某某县丙街道办事处-退回意见.txt").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_review_workbook_opens_in_libreoffice(run, county, tmp_path):
+    run("audit", county / "各单位", "--roster", county / "名单.txt", "-o", "审核.xlsx")
+    made = soffice_convert(tmp_path / "审核.xlsx", "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(made), "-"], capture_output=True, text=True, check=True).stdout
+    assert "结论" in text and "某某县乙镇人民政府" in text and "退回" in text and "缺报" in text

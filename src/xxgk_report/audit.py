@@ -111,8 +111,6 @@ def _read_one(task: tuple[Path, dict]) -> Read:
         return Read(source, _agency(source), findings=sorted(exc.problems, key=lambda p: not p.is_error))
     last = previous.get(name_key(report.agency))
     findings = api.check(report, last)
-    if previous and last is None:
-        findings.append(RULES["R8"].problem("", (), f"上年文件夹中没有“{report.agency}”的报告，跨年核对（C1—C4、S4）未进行"))
     texts = {key: [p.heading + p.text for p in paragraphs] for key, paragraphs in report.narrative.items()}
     return Read(source, report.agency, report.year, report.format, report.coverage, len(report.unread),
                 findings, dict(report.values), texts)
@@ -123,13 +121,24 @@ def _lost(task: tuple[Path, dict], why: Lost) -> Read:
     return Read(task[0], _agency(task[0], here=True), reason=reason)
 
 
-def _previous_files(folder: Optional[Path], jobs: int) -> dict[str, Path]:
-    """Last year's file of each agency in `folder`, by `name_key`."""
+def _previous_files(folder: Optional[Path], jobs: int) -> tuple[dict[str, Path], list[Path]]:
+    """Last year's file of each agency in `folder`, by `name_key`; the files whose agency
+    could not be read."""
     if folder is None:
-        return {}
+        return {}, []
     files = data_files([folder])
     reads = run_tasks([(f, {}) for f in files], _agency_of, jobs, TIMEOUT, lambda task, why: "")
-    return {name_key(agency): path for path, agency in zip(files, reads) if agency}
+    return ({name_key(agency): path for path, agency in zip(files, reads) if agency},
+            [path for path, agency in zip(files, reads) if not agency])
+
+
+def _without_last_year(reads: list[Read], last_year: dict[str, Path], unknown: list[Path]) -> None:
+    """R8 for each unit whose last year's file was not found (naming the files that could not be read)."""
+    also = f"；上年文件夹中另有无法读取的文件：{'、'.join(p.name for p in unknown[:5])}" if unknown else ""
+    for read in reads:
+        if read.agency and not read.reason and name_key(read.agency) not in last_year:
+            read.findings.append(RULES["R8"].problem("", (), f"上年文件夹中没有“{read.agency}”的报告，"
+                                                     f"跨年核对（C1—C4、S4）未进行{also}"))
 
 
 def _agency_of(task: tuple[Path, dict]) -> str:
@@ -143,8 +152,10 @@ def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous:
           jobs: int = 1, on_done: Optional[Callable[[Read], None]] = None, skip: frozenset = frozenset()) -> Review:
     """Review every data file and published report under `folders` (see the module)."""
     files = [f for f in data_files(folders) if f.resolve() not in skip]
-    last_year = _previous_files(previous, jobs)
+    last_year, unknown = _previous_files(previous, jobs)
     reads = run_tasks([(f, last_year) for f in files], _read_one, jobs, TIMEOUT, _lost, on_done) if files else []
+    if previous is not None:
+        _without_last_year(reads, last_year, unknown)
     for read in reads:
         if read.reason:
             read.findings.insert(0, RULES["R7"].problem("", (), f"无法读取：{read.reason}"))

@@ -41,7 +41,7 @@ def audit(folders: tuple[str, ...], roster: str | None, previous: str | None, ou
     from ..county import read_roster
     from ..workbook.review import notices as notice_texts, review_bytes
     names = read_roster(Path(roster)) if roster else None
-    skip = [output] if output else []
+    skip = [output] if output else list(Path(".").glob("审核-*.xlsx"))  # the review itself is not a unit
     terminal = _progress_stream()
     if terminal is not None:
         from ..batch import data_files

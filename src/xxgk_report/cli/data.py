@@ -280,5 +280,5 @@ def extract(report: str, output: str | None, agency: str | None, year: int | Non
     api.write_atomic(target, data_file_text(result, source).encode("utf-8"))
     print_problems(result.problems)
     say(target)
-    say(f"已读回 {source}：{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
+    say(f"已读回 {source}：{result.coverage}，{len(result.problems)} 处需要核对；运行 make-report check {target} 检查数字。",
                err=True)

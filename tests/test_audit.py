@@ -8,7 +8,10 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -241,3 +244,23 @@ def test_the_review_workbook_opens_in_libreoffice(run, county, tmp_path):
     made = soffice_convert(tmp_path / "审核.xlsx", "pdf", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(made), "-"], capture_output=True, text=True, check=True).stdout
     assert "结论" in text and "某某县乙镇人民政府" in text and "退回" in text and "缺报" in text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="signals to a child process")
+def test_ctrl_c_stops_the_review_cleanly_and_writes_nothing(tmp_path):
+    units = tmp_path / "各单位"
+    units.mkdir()
+    for name in ("a.yaml", "慢.yaml"):
+        (units / name).write_text(FULL.read_text(encoding="utf-8"), encoding="utf-8")
+    script = ("import sys, time\nimport xxgk_report.audit as audit\nreal = audit._read_one\n"
+              "def slow(task):\n    if task[0].name.startswith('慢'):\n        time.sleep(60)\n    return real(task)\n"
+              "audit._read_one = slow\nfrom xxgk_report.entry import run\n"
+              "sys.argv = ['make-report', 'audit', '各单位', '-o', 'r.xlsx', '--jobs', '1', '--notices', 'n']\nrun()\n")
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert err.strip().endswith("没有写出审核表和退回意见。") and "已中断：已审核 " in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["各单位"]

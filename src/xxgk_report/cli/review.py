@@ -9,6 +9,7 @@ import click
 
 from .. import api
 from ..outputs import Staged
+from ..pool import Interrupted
 from .base import main, refuse_overwrite, reporting_errors, say, visible
 from .build import _cell, _columns, _progress_stream
 
@@ -42,13 +43,12 @@ def audit(folders: tuple[str, ...], roster: str | None, previous: str | None, ou
     from ..workbook.review import notices as notice_texts, review_bytes
     names = read_roster(Path(roster)) if roster else None
     skip = [output] if output else list(Path(".").glob("审核-*.xlsx"))  # the review itself is not a unit
-    terminal = _progress_stream()
-    if terminal is not None:
-        from ..batch import data_files
-        with click.progressbar(length=len(data_files(folders)), label="审核", file=terminal, show_pos=True) as bar:
-            result = api.audit(folders, names, previous, jobs, on_done=lambda _: bar.update(1), skip=skip)
-    else:
-        result = api.audit(folders, names, previous, jobs, skip=skip)
+    try:
+        result = _reviewed(folders, names, previous, jobs, skip)
+    except Interrupted as stopped:
+        click.echo(f"已中断：已审核 {len(stopped.finished)} 个文件，未完成 {stopped.total - len(stopped.finished)} 个；"
+                   "没有写出审核表和退回意见。", err=True)
+        sys.exit(130)
     target = Path(output or f"审核-{result.year or '报告'}.xlsx")
     refuse_overwrite(target, force, [(Path(roster), "单位名单")] if roster else [], (".xlsx",))
     with Staged() as out:
@@ -60,6 +60,16 @@ def audit(folders: tuple[str, ...], roster: str | None, previous: str | None, ou
     _print_units(result)
     say(target)
     sys.exit(0 if result.passed else 1)
+
+
+def _reviewed(folders, names, previous, jobs, skip):
+    """`api.audit` with a progress bar on a terminal."""
+    terminal = _progress_stream()
+    if terminal is None:
+        return api.audit(folders, names, previous, jobs, skip=skip)
+    from ..batch import data_files
+    with click.progressbar(length=len(data_files(folders)), label="审核", file=terminal, show_pos=True) as bar:
+        return api.audit(folders, names, previous, jobs, on_done=lambda _: bar.update(1), skip=skip)
 
 
 def _print_units(result) -> None:

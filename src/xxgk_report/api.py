@@ -280,12 +280,15 @@ def write_report(report: Report, target: Path, template: Optional[str] = None, *
 
 def audit(folders: Sequence[Union[str, os.PathLike]], roster: Optional[Sequence[str]] = None,
           previous: Optional[Union[str, os.PathLike]] = None, jobs: Optional[int] = None,
-          on_done: Optional[Callable[[Any], None]] = None, skip: Sequence[Union[str, os.PathLike]] = ()):
+          on_done: Optional[Callable[[Any], None]] = None, skip: Sequence[Union[str, os.PathLike]] = (),
+          year: Optional[int] = None):
     """The county's review of every data file and published report under `folders`: an
     `audit.Review` whose `units` (one per roster name and per file) each carry their findings
     and a conclusion (通过 / 退回 / 缺报 / 无法读取). `previous` is last year's folder (the
-    cross-year rules per unit), `skip` files not to read (the review workbook itself)."""
+    cross-year rules per unit), `skip` files not to read (the review workbook itself), `year`
+    the report year under review (default: what most units have). `ReportError` when there
+    is nothing to review, the roster is empty, or `previous` is one of `folders`."""
     from .audit import audit as review
     return review([Path(f) for f in folders], list(roster) if roster is not None else None,
                   Path(previous) if previous else None, max(1, jobs or os.cpu_count() or 1), on_done,
-                  {Path(s).resolve() for s in skip})
+                  frozenset(Path(s).resolve() for s in skip), year)

@@ -24,7 +24,8 @@ from typing import Callable, Iterable, Optional
 from . import api, spec
 from .batch import _agency, data_files
 from .county import _suggest, name_key
-from .errors import DataError, Problem
+from .errors import DataError, Problem, ReportError
+from .files import InputError, read_zip
 from .model import load_report
 from .pool import Lost, run_tasks
 from .rules import RULES
@@ -90,6 +91,10 @@ class Unit:
 class Review:
     units: list[Unit]
     year: int = 0
+    #: the files under the folders that were not read, and why
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    #: what the county should know about its own inputs (a name twice on the roster)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -149,9 +154,16 @@ def _agency_of(task: tuple[Path, dict]) -> str:
 
 
 def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous: Optional[Path] = None,
-          jobs: int = 1, on_done: Optional[Callable[[Read], None]] = None, skip: frozenset = frozenset()) -> Review:
-    """Review every data file and published report under `folders` (see the module)."""
-    files = [f for f in data_files(folders) if f.resolve() not in skip]
+          jobs: int = 1, on_done: Optional[Callable[[Read], None]] = None, skip: frozenset = frozenset(),
+          year: Optional[int] = None) -> Review:
+    """Review every data file and published report under `folders` (see the module);
+    ReportError when there is nothing to review or the inputs contradict each other."""
+    folders = list(folders)
+    files, skipped = gather(folders, previous, skip)
+    if not files:
+        raise ReportError("没有找到任何报告或数据文件（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）"
+                          + (f"；另有 {len(skipped)} 个文件不能读取，如 {skipped[0][0]}（{skipped[0][1]}）" if skipped else ""))
+    roster, notes = _roster(roster)
     last_year, unknown = _previous_files(previous, jobs)
     reads = run_tasks([(f, last_year) for f in files], _read_one, jobs, TIMEOUT, _lost, on_done) if files else []
     if previous is not None:
@@ -160,9 +172,95 @@ def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous:
         if read.reason:
             read.findings.insert(0, RULES["R7"].problem("", (), f"无法读取：{read.reason}"))
     units = _match(reads, roster)
-    _compare(units)
-    years = Counter(u.read.year for u in units if u.read and u.read.year)
-    return Review(units, years.most_common(1)[0][0] if years else 0)
+    common = _common_year(units, year)
+    _compare(units, common)
+    return Review(units, common[0] if common else 0, skipped, notes)
+
+
+def gather(folders: list[Path], previous: Optional[Path], skip: frozenset) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read, each once, and every other file under the folders with why it is
+    not read. Last year's folder (when it is inside an input folder), review workbooks, and
+    links that lead out of their folder are not this year's units."""
+    last = previous.resolve() if previous else None
+    if last and any(Path(f).resolve() == last for f in folders):
+        raise ReportError(f"--previous {previous} 就是本年的文件夹；请给出上年各单位的文件所在的文件夹")
+    files, seen, skipped = [], set(skip), []
+    for folder in folders:
+        root = Path(folder).resolve() if Path(folder).is_dir() else None
+        for path in data_files([folder]):
+            real = path.resolve()
+            if last is not None and real.is_relative_to(last):
+                continue  # last year's files, in a folder inside this year's
+            why = _not_a_unit(path, real, root)
+            if why:
+                skipped.append((path, why))
+            elif real not in seen:
+                seen.add(real)
+                files.append(path)
+        if root is not None:
+            taken = seen | {p.resolve() for p, _ in skipped}
+            skipped += [(p, _why_not(p)) for p in sorted(Path(folder).rglob("*"))
+                        if not p.is_dir() and p.resolve() not in taken and not p.name.startswith("~$")
+                        and not p.match("*.schema.json")
+                        and not (last and p.resolve().is_relative_to(last))]
+    return files, skipped
+
+
+def _not_a_unit(path: Path, real: Path, root: Optional[Path]) -> str:
+    if root is not None and not real.is_relative_to(root):
+        return "链接到文件夹以外的文件，未读取"
+    if is_review(path):
+        return "审核表（make-report audit 写出），不是单位的文件"
+    return ""
+
+
+def is_review(path: Path) -> bool:
+    """Whether `path` is a review workbook this command wrote (its sheets 汇总 and 问题清单)."""
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return False
+    try:
+        book = read_zip(path, "工作簿", names=lambda name: name == "xl/workbook.xml").get("xl/workbook.xml", b"")
+    except InputError:
+        return False
+    return "问题清单".encode() in book and "汇总".encode() in book
+
+
+_OTHER_KINDS = {".xls": "旧版 Excel 工作簿，请另存为 .xlsx 填报表", ".et": "WPS 表格文件，请另存为 .xlsx 填报表",
+                ".odt": "OpenDocument 文档，请另存为 .docx", ".rtf": "RTF 文档，请另存为 .docx",
+                ".txt": "文件夹中的文字文件不当作报告；要读它，请在命令行中单独给出"}
+
+
+def _why_not(path: Path) -> str:
+    if not path.is_file():
+        return "不是普通文件（管道、设备或失效的链接），未读取"
+    if path.suffix.lower() == ".docx":
+        return "模板（含 {{ }} 标签），不是报告"
+    return _OTHER_KINDS.get(path.suffix.lower(), "不是报告或数据文件的格式，未读取")
+
+
+def _roster(names: Optional[list[str]]) -> tuple[Optional[list[str]], list[str]]:
+    """The roster without repeated names (each repeat noted); ReportError when it is empty."""
+    if names is None:
+        return None, []
+    if not names:
+        raise ReportError("单位名单为空（只有空行或以 # 开头的说明）；请每行写一个机关全称")
+    kept: dict[str, str] = {}
+    notes = []
+    for name in names:
+        if name_key(name) in kept:
+            notes.append(f"单位名单中“{name}”出现了不止一次，只算一个单位")
+        kept.setdefault(name_key(name), name)
+    return list(kept.values()), list(dict.fromkeys(notes))
+
+
+def _common_year(units: list[Unit], year: Optional[int]) -> Optional[tuple[int, int]]:
+    """(year, format) the review is of: `year` when given, else what most units have (on a
+    tie, the latest year)."""
+    readable = [u.read for u in units if u.read and u.read.year and not u.read.reason]
+    counts = Counter((r.year, r.format) for r in readable if year is None or r.year == year)
+    if not counts:
+        return (year, 2021 if year >= spec.FIRST_YEAR_2021_FORMAT else 2019) if year else None
+    return max(counts, key=lambda k: (counts[k], k[0]))
 
 
 def _match(reads: list[Read], roster: Optional[list[str]]) -> list[Unit]:
@@ -195,16 +293,15 @@ def _match(reads: list[Read], roster: Optional[list[str]]) -> list[Unit]:
     return units
 
 
-def _compare(units: list[Unit]) -> None:
-    """Findings across units: the year and format most have, identical tables, shared passages."""
+def _compare(units: list[Unit], common: Optional[tuple[int, int]]) -> None:
+    """Findings across units: the year and format of the review, identical tables, shared passages."""
     readable = [u for u in units if u.read and u.read.year and not u.read.reason]
-    common = Counter((u.read.year, u.read.format) for u in readable).most_common(1)
     if common:
-        year, fmt = common[0][0]
+        year, fmt = common
         for unit in readable:
             if (unit.read.year, unit.read.format) != (year, fmt):
                 unit.findings.append(RULES["R6"].problem("year", (), f"报告年度 {unit.read.year}、格式 {unit.read.format}，"
-                                                         f"与其他单位（{year} 年度、{fmt} 格式）不同；是否交错了年份？"))
+                                                         f"与本次审核的（{year} 年度、{fmt} 格式）不同；是否交错了年份？"))
     _identical_tables(readable)
     _shared_passages(readable)
 

@@ -159,7 +159,8 @@ def refuse_overwrite(target: Path, force: bool, inputs: list[tuple[Path, str]],
                      suffixes: tuple[str, ...] = (".yaml", ".yml")) -> None:
     """`init`, `sum`, `extract` and `convert` write data files people edit: never over one
     unasked, never over one of their inputs, even when asked."""
-    kinds = "YAML 数据文件" if suffixes == (".yaml", ".yml") else "数据文件（.yaml、.json 或 .xlsx 填报表）"
+    kinds = {(".yaml", ".yml"): "YAML 数据文件", (".xlsx",): "审核表（.xlsx 工作簿）"}.get(
+        suffixes, "数据文件（.yaml、.json 或 .xlsx 填报表）")
     require_suffix(target, suffixes, f"（写出的是{kinds}）")
     refuse_overwriting([target], inputs)
     if target.exists() and not force:

@@ -19,6 +19,7 @@ import xlsxwriter
 
 from .. import spec
 from ..audit import MISSING, PASSED, RETURNED, UNREADABLE, Review, Unit
+from ..dataout import file_name
 from ..errors import Problem
 from ..rules import RULES
 from .styles import _FONT
@@ -45,8 +46,10 @@ def review_bytes(review: Review) -> bytes:
     rows = [(u, p) for u in review.units for p in u.findings]
     _sheet(book, formats, "问题清单", FINDINGS, [_finding_row(i, u, p) for i, (u, p) in enumerate(rows, 1)],
            (6, 28, 6, 6, 36, 80, 14, 14, 34))
-    gaps = [u for u in review.units if u.read is None or not u.listed]
-    _sheet(book, formats, "缺报", GAPS, [_gap_row(u) for u in gaps], (14, 28, 34, 60))
+    gaps = [_gap_row(u) for u in review.units if u.read is None or not u.listed]
+    gaps += [("未读取", "", str(path), why) for path, why in review.skipped]
+    gaps += [("名单", "", "", note) for note in review.notes]
+    _sheet(book, formats, "缺报", GAPS, gaps, (14, 28, 34, 60))
     used = sorted({p.rule for _, p in rows} | {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"})
     _sheet(book, formats, "说明", ("规则", "级别", "要求"), [(r, RULES[r].severity, RULES[r].title) for r in used],
            (8, 8, 100))
@@ -135,11 +138,16 @@ def _gap_row(unit: Unit) -> tuple:
     return ("名单外", unit.name, str(unit.source), next((p.message for p in unit.findings if p.rule == "R2"), ""))
 
 
+_ASKED = {RETURNED: "有以下问题需要改正，请修改后重新报送。",
+          UNREADABLE: "无法完整读取，请按以下说明处理后重新报送（或报送 Word 文档、填报表）。",
+          PASSED: "审核通过，但有以下情况请核实；确需修改的，修改后重新报送。"}
+
+
 def notice_text(unit: Unit, year: int) -> str:
     """A short 退回意见 for one unit: what to fix, each finding with its place and numbers."""
     lines = [f"{unit.name}：", "",
              f"经审核，贵单位报送的{year or ''}年度政府信息公开工作年度报告（{unit.source.name if unit.source else '未报送'}）"
-             f"{'有以下问题需要改正' if unit.errors else '有以下情况请核实'}，请修改后重新报送。", ""]
+             + _ASKED.get(unit.conclusion, ""), ""]
     for n, problem in enumerate(sorted(unit.findings, key=lambda p: not p.is_error), 1):
         where = place(problem)
         lines.append(f"{n}. 【{problem.severity}】{where + '：' if where else ''}{problem.message}（规则 {problem.rule}）")
@@ -151,6 +159,8 @@ def notices(review: Review) -> dict[str, str]:
     out: dict[str, str] = {}
     for unit in review.units:
         if unit.findings and unit.read is not None:
-            name = f"{unit.name}-退回意见.txt"
-            out[name if name not in out else f"{unit.name}-{unit.source.stem}-退回意见.txt"] = notice_text(unit, review.year)
+            stem, n = file_name(unit.name), 1
+            while f"{stem}{'' if n == 1 else f'（{n}）'}-退回意见.txt" in out:  # two files of one unit
+                n += 1
+            out[f"{stem}{'' if n == 1 else f'（{n}）'}-退回意见.txt"] = notice_text(unit, review.year)
     return out

@@ -635,3 +635,80 @@ def test_a_pdf_whose_streams_inflate_to_gigabytes_is_stopped_by_the_memory_limit
     result = run("check", "炸弹.pdf")
     assert result.exit_code == 1
     assert "错误 D1 读取 PDF 时内存超过上限（文件异常复杂或已损坏），已停止" in result.output
+
+
+# --- rows as offices type them: never a number in the wrong column ----------------------
+
+
+def test_a_table_typed_without_merges_has_empty_label_cells_before_its_numbers(tmp_path):
+    """「一、本年新收…」 then two empty cells (the columns of 「（一）予以公开」 and its items),
+    then the seven numbers: the empty cells are not values."""
+    report = load_report(FULL)
+    lines = [re.sub(r"^(一、本年新收政府信息公开申请数量|二、上年结转政府信息公开申请数量|四、结转下年度继续办理)\t", r"\1\t\t\t", line)
+             for line in page_lines(report)]
+    lines = [re.sub(r"^（七）总计\t", "三、本年度办理结果\t（七）总计\t\t", line) for line in lines]
+    assert sum("\t\t\t" in line for line in lines) == 3
+    result = read(tmp_path, lines)
+    same_narrative(every_cell(result, report), report)
+
+
+def space_text(lines: list[str]) -> list[str]:
+    return [line.replace("\t", " ") for line in lines]
+
+
+def test_a_row_short_of_numbers_in_text_is_unread_whole_never_filled_from_the_left(tmp_path):
+    report = load_report(FULL)
+    lines = space_text(page_lines(report))
+    at = lines.index("二、上年结转政府信息公开申请数量 6 7 8 9 10 0 40")
+    lines[at] = "二、上年结转政府信息公开申请数量 6 40"  # zeros left blank: which column is 40?
+    result = read(tmp_path, lines)
+    row = [f.key for f in spec.FORMAT_2021_SPEC.row(("applications", "carried_over")).fields]
+    assert list(result.unread) == row and result.coverage == "读出 193/200 格"
+    assert "「二、上年结转政府信息公开申请数量」这一行只有 2 个数字（应有 7 个：6 40），分不清各属于哪一列，整行未读出" in \
+           [p.message for p in result.problems]
+    found = build_report(result.data)
+    assert {k: v for k, v in found.values.items() if k not in row} == {k: v for k, v in report.values.items() if k not in row}
+
+
+def test_a_row_without_numbers_never_takes_the_next_rows(tmp_path):
+    report = load_report(FULL)
+    lines = space_text(page_lines(report))
+    lines[lines.index("规章 1 2 3")] = "规章"
+    result = read(tmp_path, lines)
+    assert list(result.unread) == ["proactive.rules.issued", "proactive.rules.repealed", "proactive.rules.in_force"]
+    found = build_report(result.data)
+    assert found.values["proactive.normative_documents.in_force"] == 6
+
+
+def test_table_four_in_text_with_blank_cells_dropped_is_unread_not_shifted(tmp_path):
+    report = load_report(FULL)
+    lines = space_text(page_lines(report))
+    at = lines.index("1 2 3 4 10 5 6 7 8 26 9 10 11 12 42")
+    lines[at] = "1 2 4 7 5 6 7 8 26 9 10 11 12 42"  # one blank cell, its column lost
+    result = read(tmp_path, lines)
+    assert all(key.startswith("reviews.") for key in result.unread) and len(result.unread) == 15
+    assert "分不清各属于哪一列（空白的格子在文字中看不出来），未读出" in " ".join(p.message for p in result.problems)
+
+
+def test_digits_a_page_broke_off_a_row_go_back_to_their_numbers():
+    """Table 四 in narrow columns: 「178」 and 「351」 printed as 「17」/「35」 at a page's foot and
+    「8」/「1」 at the next page's head (a real LibreOffice PDF did this)."""
+    from xxgk_report.pdfread import _rows_rejoined
+    header = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    before = ("table", (header, ("1", "2", "17", "0", "35")))
+    after = ("table", (header, ("", "", "8", "", "1")))
+    assert _rows_rejoined([before, after]) == [("table", (header, ("1", "2", "178", "0", "351")))]
+    real_row = ("table", (header, ("3", "4", "5", "6", "18")))  # a row of its own: kept
+    assert _rows_rejoined([before, real_row]) == [before, ("table", (header, ("3", "4", "5", "6", "18")))]
+
+
+def test_a_pdf_line_that_is_not_indented_goes_on_its_paragraph_even_after_a_full_stop():
+    """On a page, a paragraph starts at its indent: a line at the margin continues the one
+    before, wherever the sentence ended (the hypothesis round trip found 「…工作。」 at a
+    line's end split a paragraph). Text without a page (a .txt) keeps the heuristic."""
+    from xxgk_report.blocks import Para
+    from xxgk_report.extract import _paragraph_texts
+    lines = [" 进加；政在镇主加信信平设与完我监区信主开工作。", "进和善年镇县府，共二十个字以上的一行。", " 第二段。"]
+    assert [t for t, _ in _paragraph_texts([Para(x, line=True, placed=True) for x in lines])] == [
+        "进加；政在镇主加信信平设与完我监区信主开工作。进和善年镇县府，共二十个字以上的一行。", "第二段。"]
+    assert len(_paragraph_texts([Para(x, line=True) for x in lines])) == 3

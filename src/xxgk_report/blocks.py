@@ -31,6 +31,9 @@ class Para:
     line: bool = False
     #: the paragraph's bold or styled lead-in (「<strong>（一）主动公开</strong>2023年……」)
     lead: str = ""
+    #: a line placed on a page (a PDF's): a leading space starts a paragraph, any other line
+    #: goes on the paragraph before it
+    placed: bool = False
 
 
 @dataclass(frozen=True)

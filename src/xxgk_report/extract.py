@@ -288,8 +288,8 @@ def _paragraph_texts(blocks: list[Any]) -> list[tuple[str, str]]:
         if not text or _PAGE_NUMBER.match(unicodedata.normalize("NFKC", text)):
             continue
         starts_new = bool(_HEADING_PREFIX.match(key(text)))
-        if block.line and out and not starts_new and out[-1][0][-1] not in _SENTENCE_END \
-                and len(out[-1][0]) >= _WRAPPED and not block.text[:1].isspace():
+        wrapped = block.placed or (out and out[-1][0][-1] not in _SENTENCE_END and len(out[-1][0]) >= _WRAPPED)
+        if block.line and out and not starts_new and wrapped and not block.text[:1].isspace():
             out[-1] = (out[-1][0] + text, out[-1][1])
         else:
             out.append((text, block.lead.strip()))
@@ -354,6 +354,7 @@ def _read_row(reader: Reader, row: spec.FieldRow, values: dict[str, Value], name
 
 def _proactive(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
     values: dict[str, Value] = {}
+    reader.stops = [key(row.labels[-1]) for row in fmt.rows("proactive")]
     for row in fmt.rows("proactive"):
         _read_row(reader, row, values, row.labels[-1], row.label)
     return values
@@ -361,6 +362,7 @@ def _proactive(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
 
 def _applications(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
     values: dict[str, Value] = {}
+    reader.stops = [key(row.labels[-1]) for row in fmt.rows("applications")]
     one_row = False
     for row in fmt.rows("applications"):
         if row.path[1] == "other_handling" and len(row.path) == 3:
@@ -397,7 +399,7 @@ def _reviews(reader: Reader, fmt: spec.FormatSpec) -> dict[str, Value]:
     if not reader.find(_REVIEWS_LABEL):
         reader.warn("reviews", "找不到行政复议、行政诉讼的表格，未读出")
         return {f.key: Unread("找不到这张表") for row in rows for f in row.fields}
-    read = iter(reader.numbers_rows(sum(len(row.fields) for row in rows), "行政复议、行政诉讼"))
+    read = iter(reader.numbers_rows(sum(len(row.fields) for row in rows), "行政复议、行政诉讼", len(spec.REVIEW_KEYS)))
     values: dict[str, Value] = {}
     for row in rows:
         for field_ in row.fields:

@@ -91,9 +91,9 @@ def tokens(blocks: list[Any]) -> list[Token]:
         text = unicodedata.normalize("NFKC", block.text)
         if _PAGE_NUMBER.match(text.strip()):
             continue
-        if "\t" in text:
-            fields = [f.strip() for f in text.strip("\n").split("\t")]
-            tokens += [_token(f, cell=True) for f in fields]
+        if "\t" in text:  # a table's row copied as text: read as one
+            row_id += 1
+            tokens += [_token(f.strip(), row_id) for f in text.strip("\n").split("\t")]
             continue
         for piece in re.split(r"[|｜]+|\s{2,}", text):
             for word in piece.split():
@@ -140,6 +140,8 @@ class Reader:
         self.tokens, self.warn, self.where, self.cursor = tokens, warn, where, 0
         #: the text in which the last label was found
         self.matched = ""
+        #: the labels of the table's rows (keys): in text, a row's numbers never come after one
+        self.stops: list[str] = []
 
     def find(self, label: str, quiet: bool = False) -> bool:
         """Move past the next text that holds `label`; False (and stay) if there is none.
@@ -169,26 +171,59 @@ class Reader:
         self.warn(self.where, f"「{label}」之前有 {len(skipped)} 个数字对应不到任何一行{where}，"
                               f"未读取：{' '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}")
 
-    def values(self, count: int, label: str, kinds: Optional[list[str]] = None) -> list[Any]:
+    def values(self, count: int, label: str, kinds: Optional[list[str]] = None, partial: bool = False) -> list[Any]:
         """The `count` values of the row whose label was just found: in a table, the cells
         after the label in the same row (a cell that is not a number is `Unread`, and nothing
-        moves); in text, the next numbers. A blank cell is None (0, or a total to compute);
-        a cell missing at the end of the row is `Unread`."""
+        moves); in text, the next numbers up to the next row's label. A blank cell is None (0,
+        or a total to compute); a cell missing at the end of a table row is `Unread`; in text,
+        a row short of numbers is unread whole (unless `partial`: a part of 四)."""
         kinds = kinds or [spec.COUNT] * count
         label_row = self.tokens[self.cursor - 1].row if self.cursor else None
         if label_row is not None:
-            return self._read(self._rest_of_row(label_row)[:count], count, label, kinds)
+            cells = self._fitted(self._rest_of_row(label_row), count, label)
+            if cells is None:
+                return [Unread("分不清这一行哪些格子是数字的列")] * count
+            return self._read(cells, count, label, kinds)
         cells: list[Token] = []
         while len(cells) < count and self.cursor < len(self.tokens):
             token = self.tokens[self.cursor]
             if token.number is None and kinds[len(cells)] != spec.TEXT:
-                if cells:
-                    break  # the next row's label: this row is short
+                if cells or self._starts_row(token.text, label):
+                    break  # the next row's label: this row is short, or has no numbers
                 self.cursor += 1
                 continue
             cells.append(token)
             self.cursor += 1
+        if 0 < len(cells) < count and spec.TEXT not in kinds and not partial:  # which column is each? none read
+            self.warn(self.where, f"「{label}」这一行只有 {len(cells)} 个数字（应有 {count} 个："
+                                  f"{' '.join(c.text for c in cells)}），分不清各属于哪一列，整行未读出")
+            return [Unread(f"这一行只印了 {len(cells)} 个数字，分不清各属于哪一列")] * count
         return self._read(cells, count, label, kinds)
+
+    def _starts_row(self, text: str, label: str) -> bool:
+        """Whether `text` is (the start of) another row's label."""
+        found = key(text)
+        return len(found) >= 2 and any(stop != key(label) and (stop.startswith(found) or found.startswith(stop))
+                                       for stop in self.stops)
+
+    def _fitted(self, cells: list[Token], count: int, label: str) -> Optional[list[Token]]:
+        """A table row's cells after its label, as many as the row has values: the empty
+        label columns of a table typed without merged cells (before the numbers) left out,
+        or extra columns after them. When both ends are empty, which is which is not known:
+        every cell unread."""
+        extra = len(cells) - count
+        if extra <= 0:
+            return cells
+        def empty(cell: Token) -> bool:
+            return cell.number is None or (cell.blank and not cell.text)
+        lead, trail = all(empty(c) for c in cells[:extra]), all(empty(c) for c in cells[-extra:])
+        if lead and not trail:
+            return cells[extra:]
+        if lead and trail:
+            self.warn(self.where, f"「{label}」这一行有 {len(cells)} 个格子（应有 {count} 个），首尾都是空白，"
+                                  "分不清哪些是数字的列，整行未读出")
+            return None
+        return cells[:count]
 
     def numbers_row(self, count: int, label: str, quiet: bool = False) -> list[Any]:
         """The next row of numbers, whole (四's values, under its header labels)."""
@@ -196,22 +231,28 @@ class Reader:
                                                   or self.tokens[self.cursor].blank):
             self.cursor += 1
         row = self.tokens[self.cursor].row if self.cursor < len(self.tokens) else None
-        if row is None:
-            return self.values(count, label)
+        if row is None:  # text: the numbers up to the next words (a part of 四 printed as three tables)
+            return self.values(count, label, partial=quiet)
         while self.cursor > 0 and self.tokens[self.cursor - 1].row == row:
             self.cursor -= 1  # from the row's start: a blank first cell is a value too
         cells = self._rest_of_row(row)[:count]
         return self._read(cells, len(cells) if quiet else count, label, [spec.COUNT] * count)
 
-    def numbers_rows(self, count: int, label: str) -> list[Any]:
+    def numbers_rows(self, count: int, label: str, group: int = 1) -> list[Any]:
         """`count` values from the next rows of numbers (四 printed as three small tables, each
-        its own row of five): row after row until there are enough."""
+        its own row of five): row after row until there are enough. In text, where a blank
+        cell leaves no trace, a row must hold one group (`group`: one of 四's small tables) or
+        all that is left, or none of it is read."""
         found: list[Any] = []
         while len(found) < count and self.cursor < len(self.tokens):
             start = self.cursor
             row = self.numbers_row(count - len(found), label, quiet=True)
             read = [v for v in row if not isinstance(v, Unread)]
             if not read or self.cursor == start:
+                break
+            if self.tokens[self.cursor - 1].row is None and len(read) not in (group, count - len(found)):
+                self.warn(self.where, f"「{label}」一行只有 {len(read)} 个数字（{' '.join(map(str, read))}），"
+                                      f"分不清各属于哪一列（空白的格子在文字中看不出来），未读出")
                 break
             found += read
         if len(found) < count:

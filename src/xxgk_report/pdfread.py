@@ -58,9 +58,40 @@ def pdf_blocks(path: Path) -> list[Any]:
     if isinstance(pages, str):
         raise unreadable(path, pages)
     blocks: list[Any] = []
-    for kind, content in _without_chrome(pages):
-        blocks.append(Table(content) if kind == "table" else Para(content, line=True))
+    for kind, content in _rows_rejoined(_without_chrome(pages)):
+        blocks.append(Table(content) if kind == "table" else Para(content, line=True, placed=True))
     return blocks
+
+
+_DIGITS = re.compile(r"\d{1,3}")
+
+
+def _rows_rejoined(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A row a page broke in two put together again: when a table goes on from the page
+    before and its first row (after the repeated header rows) holds only the last digits of
+    numbers a narrow column wrapped (「17」 on one page, 「8」 on the next), those digits go
+    back to the end of the numbers above them."""
+    out: list[tuple[str, Any]] = []
+    for kind, content in items:
+        if kind == "table" and out and out[-1][0] == "table" and content:
+            before = out[-1][1]
+            rest = [row for row in content if row not in before[:3]]  # the header rows again
+            first = rest[0] if rest else ()
+            if _continues(before[-1], first):
+                joined = tuple(a + b if b else a for a, b in zip(before[-1], first, strict=True))
+                out[-1] = ("table", before[:-1] + (joined,))
+                content = tuple(row for row in rest if row is not first)  # the repeated header too
+                if not content:
+                    continue
+        out.append((kind, content))
+    return out
+
+
+def _continues(last: tuple[str, ...], first: tuple[str, ...]) -> bool:
+    """Whether `first` holds nothing but digits ending numbers of `last`, cell for cell."""
+    if not first or len(first) != len(last) or not any(first) or all(first):  # a full row is a row of its own
+        return False
+    return all(not b or (_DIGITS.fullmatch(b) and a[-1:].isdigit()) for a, b in zip(last, first))
 
 
 def _bounded(path: Path, blob: bytes) -> Any:
@@ -121,11 +152,11 @@ def _page(page) -> tuple[float, list[tuple]]:
     """One page's lines and tables, top to bottom."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple] = [(t.bbox[1], t.bbox[0], "table", _rows(t.extract()), t.bbox[2]) for t in tables]
+    items: list[tuple] = [(t.bbox[1], t.bbox[0], "table", _rows(t.extract())) for t in tables]
     outside = page.filter(lambda obj: "x0" not in obj or not any(_inside(obj, box) for box in boxes))
     for line in outside.extract_text_lines(strip=True):
         if line["text"]:
-            items.append((line["top"], line["x0"], "line", _unspaced(line["text"]), line["x1"]))
+            items.append((line["top"], line["x0"], "line", _unspaced(line["text"])))
     return float(page.height), sorted(items, key=lambda item: (item[0], item[1]))
 
 
@@ -150,41 +181,31 @@ def _cell(text: str) -> str:
 def _without_chrome(pages: list[tuple[float, list[tuple]]]) -> list[tuple[str, Any]]:
     """The items of every page in order, without page numbers, and without the lines at the
     top or bottom of a page that recur on half the pages or more (running heads and feet); a
-    line that starts a paragraph starts with a space: one indented from the left margin, or
-    one after a line that ended short of the right margin (a paragraph's last line)."""
+    line indented from the left margin (a paragraph's first line) starts with a space."""
     def shape(text: str) -> str:
         return re.sub(r"\d+", "#", unicodedata.normalize("NFKC", text).replace(" ", ""))
-    edges = Counter(shape(text) for height, items in pages for top, _, kind, text, _ in items
+    edges = Counter(shape(text) for height, items in pages for top, _, kind, text in items
                     if kind == "line" and (top < height * _MARGIN or top > height * (1 - _MARGIN)))
     recurring = {text for text, n in edges.items() if len(pages) > 1 and n >= max(2, len(pages) / 2)}
-    margin, right = _text_edges(pages)
+    margin = _left_margin(pages)
     out: list[tuple[str, Any]] = []
-    ended = True
     for height, items in pages:
-        for top, x0, kind, content, x1 in items:
+        for top, x0, kind, content in items:
             if kind == "table":
                 out.append((kind, content))
-                ended = True
                 continue
             plain = unicodedata.normalize("NFKC", content).strip()
             edge = top < height * _MARGIN or top > height * (1 - _MARGIN)
             if _PAGE_NUMBER.match(plain) or (edge and shape(content) in recurring):
                 continue
-            out.append((kind, (" " if x0 > margin + 8 or ended else "") + content))
-            ended = x1 < right - _SHORT
+            out.append((kind, (" " if x0 > margin + 8 else "") + content))
     return out
 
 
-#: a line ending this far (points) before the right margin ends its paragraph (two characters)
-_SHORT = 24
-
-
-def _text_edges(pages: list[tuple[float, list[tuple]]]) -> tuple[float, float]:
-    """The left and right margins of the text: where three or more lines (or a table) start
-    and end, the outermost of those."""
+def _left_margin(pages: list[tuple[float, list[tuple]]]) -> float:
+    """Where the text's lines start: the leftmost place three or more lines start, or a table
+    does (a report whose paragraphs are all one line long has no line at the margin: each
+    starts at its indent)."""
     lefts = Counter(round(item[1]) for _, items in pages for item in items if item[2] == "line")
-    rights = Counter(round(item[4]) for _, items in pages for item in items if item[2] == "line")
-    tables = [item for _, items in pages for item in items if item[2] == "table"]
-    left = min([x for x, n in lefts.items() if n >= 3] + [round(t[1]) for t in tables], default=min(lefts, default=0))
-    right = max([x for x, n in rights.items() if n >= 3] + [round(t[4]) for t in tables], default=max(rights, default=0))
-    return left, right
+    tables = [round(item[1]) for _, items in pages for item in items if item[2] == "table"]
+    return min([x for x, n in lefts.items() if n >= 3] + tables, default=min(lefts, default=0))

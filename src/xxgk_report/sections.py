@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
-
 
 from .blocks import Para, Table
 
@@ -70,7 +70,7 @@ def normalized(blocks: list[Any]) -> list[Any]:
         if len(pieces) == 1 and pieces[0] == block.text:
             out.append(block)
             continue
-        out += [Para(piece, line=block.line, lead=block.lead if i == 0 else "") for i, piece in enumerate(pieces)]
+        out += [replace(block, text=piece, lead=block.lead if i == 0 else "") for i, piece in enumerate(pieces)]
     return out
 
 
@@ -193,7 +193,7 @@ def _title_apart(paras: list[Para]) -> list[Para]:
     found = _TITLE_AT_START.match(paras[0].text)
     if not found:
         return paras
-    return [Para(found.group(1), line=paras[0].line), Para(found.group(2), line=paras[0].line)] + paras[1:]
+    return [replace(paras[0], text=found.group(1)), replace(paras[0], text=found.group(2))] + paras[1:]
 
 
 def _broken_name(above: str, line: str) -> bool:

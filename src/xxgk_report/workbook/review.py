@@ -106,6 +106,8 @@ def _summary_row(i: int, unit: Unit) -> tuple:
 def _why(unit: Unit) -> list[str]:
     if unit.conclusion == PASSED:
         return ["有警告，请核实"] if unit.warnings else []
+    if unit.conclusion == MISSING:
+        return ["名单中的单位，没有交来报告或数据文件"]
     if unit.conclusion == UNREADABLE:
         return [f"{unit.read.unread} 格未读出，请对照原件人工核对"]
     rules = sorted({p.rule for p in unit.findings if p.is_error})

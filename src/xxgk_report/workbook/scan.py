@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xlsxwriter.utility import xl_cell_to_rowcol
+from lxml import etree
 
 from ..package import parse_xml
 
@@ -89,20 +89,31 @@ def _sheet(name: str, blob: bytes) -> Sheet:
         raise TooLarge(f"工作表“{name}”的内容有 {len(blob) // (1024 * 1024)} MB，超出了填报表的范围；请删除多余的内容后再试")
     root = parse_xml(blob)
     sheet = Sheet(name)
-    for cell in root.xpath(f"//{_local('c')}"):
+    for cell in _CELLS(root):
         found = _REF.fullmatch(cell.get("r") or "")
         if not found:
             raise TooLarge(f"工作表“{name}”中有没有位置（或位置写法不对）的格子，不像 Excel、WPS 保存的工作簿；"
                            "请在 Excel 或 WPS 中另存后再试")
-        row, col = xl_cell_to_rowcol(found.group(1).upper() + found.group(2))
+        row, col = int(found.group(2)) - 1, _column(found.group(1))
         if row >= MAX_ROWS or col >= MAX_COLS:
             raise TooLarge(f"工作表“{name}”在第 {row + 1} 行第 {col + 1} 列有内容，超出了填报表的范围"
                            f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的内容后再试")
         sheet.rows, sheet.cols = max(sheet.rows, row + 1), max(sheet.cols, col + 1)
-        formula = cell.xpath(_local("f"))
-        if formula:
-            sheet.formulas[(row, col)] = formula[0].text or ""
+        parts = {child.tag.rpartition("}")[2]: child for child in cell if isinstance(child.tag, str)} if len(cell) else {}
+        if "f" in parts:
+            sheet.formulas[(row, col)] = parts["f"].text or ""
         if cell.get("t") == "e":
-            value = cell.xpath(_local("v"))
-            sheet.errors[(row, col)] = (value[0].text or "#错误") if value else "#错误"
+            sheet.errors[(row, col)] = (parts["v"].text or "#错误") if "v" in parts else "#错误"
     return sheet
+
+
+def _column(letters: str) -> int:
+    """The 0-based column of 「A」…「XFD」."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col - 1
+
+
+#: every cell of a sheet, whatever its namespace (Transitional or Strict)
+_CELLS = etree.XPath(f"//{_local('c')}")

@@ -132,3 +132,11 @@ def test_a_unit_with_warnings_only_is_asked_to_check_not_sent_back(run, tmp_path
     assert run("audit", "各单位", "--notices", "意见").exit_code == 0
     text = (tmp_path / "意见" / "某某县甲镇人民政府-退回意见.txt").read_text(encoding="utf-8")
     assert "审核通过，但有以下情况请核实；确需修改的，修改后重新报送。" in text and "（规则 N1）" in text
+
+
+def test_a_workbook_that_cannot_be_opened_is_unreadable_not_sent_back(tmp_path):
+    folder = folder_of(tmp_path, {"甲镇.yaml": unit("甲镇人民政府", 0)})
+    (folder / "乙镇.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    review = api.audit([folder])
+    broken = next(u for u in review.units if u.source and u.source.name == "乙镇.xlsx")
+    assert broken.conclusion == "无法读取" and broken.read.reason.endswith("乙镇.xlsx 不是 .xlsx 文件（无法按 zip 压缩包打开）")

@@ -31,7 +31,7 @@ from .pool import Lost, run_tasks
 from .rules import RULES
 
 PASSED, RETURNED, MISSING, UNREADABLE = "通过", "退回", "缺报", "无法读取"
-#: the longest one file may take (a PDF through LibreOffice-free reading takes under a second)
+#: the longest one file may take (a PDF reads in under a second, a .doc through LibreOffice in a few)
 TIMEOUT = 120.0
 #: a passage shorter than this (characters, without punctuation) may rightly be shared:
 #: 「本年度未收取信息处理费。」
@@ -110,7 +110,7 @@ def _read_one(task: tuple[Path, dict]) -> Read:
     try:
         report = load_report(source)
     except DataError as exc:
-        if all(p.rule == "D1" and not p.path for p in exc.problems if p.is_error):
+        if all(p.rule in ("D1", "W2") and not p.path and not p.cell for p in exc.problems if p.is_error):  # the file
             first = next((p for p in exc.problems if p.is_error), None)
             return Read(source, _agency(source), reason=first.message if first else "无法读取")
         return Read(source, _agency(source), findings=sorted(exc.problems, key=lambda p: not p.is_error))
@@ -165,7 +165,7 @@ def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous:
                           + (f"；另有 {len(skipped)} 个文件不能读取，如 {skipped[0][0]}（{skipped[0][1]}）" if skipped else ""))
     roster, notes = _roster(roster)
     last_year, unknown = _previous_files(previous, jobs)
-    reads = run_tasks([(f, last_year) for f in files], _read_one, jobs, TIMEOUT, _lost, on_done) if files else []
+    reads = run_tasks([(f, last_year) for f in files], _read_one, jobs, TIMEOUT, _lost, on_done)
     if previous is not None:
         _without_last_year(reads, last_year, unknown)
     for read in reads:

@@ -113,13 +113,13 @@ def tokens(blocks: list[Any]) -> list[Token]:
 _NOTED = re.compile(r"^(.+?)\s*[(（]([^()（）]{1,60})[)）]$")
 
 
-def _token(word: str, row: Optional[int] = None, cell: bool = False) -> Token:
-    """A cell or word as a token; a cell of a table (`row`) or of a tab-separated line
-    (`cell`) may carry a note after its number."""
+def _token(word: str, row: Optional[int] = None) -> Token:
+    """A cell or word as a token; a cell of a table or a tab-separated line (`row`) may carry
+    a note after its number."""
     word = word.strip()
-    noted = _NOTED.match(word) if row is not None or cell else None
+    noted = _NOTED.match(word) if row is not None else None
     if noted and _VALUE.match(noted.group(1)):  # a cell with a note: 「22（其中修订16件）」
-        token = _token(noted.group(1), row, cell)
+        token = _token(noted.group(1), row)
         token.text, token.note = word, noted.group(2)
         return token
     found = _VALUE.match(word)

@@ -291,15 +291,15 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
         pytest.skip("LibreOffice is not installed")
     reports = {"full": load_report(FULL), "example": load_report(EXAMPLE), "2019": load_report(FULL_2019),
-               "big": big_numbers(), "short": short_paragraphs()}
+               "big": big_numbers(), "short": short_paragraphs(), "five": big_numbers(100)}
     return pdf_of(reports, tmp_path_factory.mktemp("pdf"))
 
 
-def big_numbers() -> Report:
-    """The full fixture with every count a thousand times larger: 表三's narrow columns break
+def big_numbers(times: int = 1000) -> Report:
+    """The full fixture with every count `times` larger: at 1000, 表三's narrow columns break
     「104000」 over two lines."""
     report = load_report(FULL)
-    values = {k: v * 1000 if report.spec.field(k).kind == spec.COUNT else v for k, v in report.values.items()}
+    values = {k: v * times if report.spec.field(k).kind == spec.COUNT else v for k, v in report.values.items()}
     return build_report({**yaml.safe_load(FULL.read_text(encoding="utf-8")), **spec.nest(values)})
 
 
@@ -712,3 +712,16 @@ def test_a_pdf_line_that_is_not_indented_goes_on_its_paragraph_even_after_a_full
     assert [t for t, _ in _paragraph_texts([Para(x, line=True, placed=True) for x in lines])] == [
         "进加；政在镇主加信信平设与完我监区信主开工作。进和善年镇县府，共二十个字以上的一行。", "第二段。"]
     assert len(_paragraph_texts([Para(x, line=True) for x in lines])) == 3
+
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_five_digit_counts_fit_their_columns_in_the_report_we_print(pdfs):
+    """表三's and 四's count columns are 600 twips: with ½ mm cell margins 「10400」 prints on
+    one line at 五号 (with 1 mm it printed as 「1040」 over 「0」)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdfs["five"]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"一、本年新收政府信息公开申请数量\s+10400\s+10300\s+10200\s+10100\s+10000\s+11000\s+62000", text)
+    assert re.search(r"100\s+200\s+300\s+400\s+1000\s+500\s+600\s+700\s+800\s+2600\s+900\s+1000\s+1100\s+1200\s+4200",
+                     text)

@@ -175,10 +175,10 @@ def test_m6_a_table_row_deleted(edited):
 
 def test_m6_a_horizontal_merge_undone(edited):
     def unmerge(xml: str) -> str:
-        cell = re.search(r'<w:tc><w:tcPr><w:tcW w:w="4145" w:type="dxa"/><w:gridSpan w:val="2"/>'
+        cell = re.search(r'<w:tc><w:tcPr><w:tcW w:w="4205" w:type="dxa"/><w:gridSpan w:val="2"/>'
                          r'(?:(?!</w:tc>).)*（一）予以公开.*?</w:tc>', xml, flags=re.DOTALL).group(0)
-        split = (cell.replace('<w:tcW w:w="4145" w:type="dxa"/><w:gridSpan w:val="2"/>', '<w:tcW w:w="1600" w:type="dxa"/>')
-                 + '<w:tc><w:tcPr><w:tcW w:w="2545" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+        split = (cell.replace('<w:tcW w:w="4205" w:type="dxa"/><w:gridSpan w:val="2"/>', '<w:tcW w:w="1600" w:type="dxa"/>')
+                 + '<w:tc><w:tcPr><w:tcW w:w="2605" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
         return xml.replace(cell, split, 1)
     found = problems(edited(unmerge))
     assert found == [

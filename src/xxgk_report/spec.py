@@ -389,7 +389,7 @@ def _applications_table(rows: tuple[Row, ...]) -> TableSpec:
     for i, row in enumerate(rows, start=3):
         for j, column in enumerate(APPLICANT_COLUMNS, start=3):
             cells.append(Cell(i, j, field=("applications",) + row.path + (column.key,)))
-    widths = (500, 1600, 2545) + (600,) * n_cols  # column 1 holds one character a line
+    widths = (440, 1600, 2605) + (600,) * n_cols  # column 1 holds one character a line (½ mm cell margins)
     return TableSpec("applications", widths, 3, tuple(cells), breaks_before=None)
 
 

@@ -197,7 +197,7 @@ def test_each_planted_defect_is_found_at_its_unit_and_place(review):
 def test_a_file_that_cannot_be_read_or_crashes_its_reader_never_stops_the_audit(review):
     units = {name: found[0] for name, found in by_name(review).items()}
     broken = units["坏文件.pdf"]
-    assert broken.read.reason.startswith("PDF 已损坏，无法读取") and rules_of(broken)[0] == "R7"
+    assert broken.read.reason.startswith("PDF 已损坏或使用了不支持的写法，无法读取") and rules_of(broken)[0] == "R7"
     crashed = units["某某县崩溃局"]  # named from its file, read again here as a YAML file is
     assert crashed.read.reason == "读取这个文件的进程意外退出（内存超过上限或文件损坏）"
     assert crashed.conclusion == UNREADABLE

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -359,7 +360,7 @@ def test_a_scanned_pdf_needs_ocr(run, tmp_path):
 
 @pytest.mark.parametrize("damage, message", [
     (lambda blob: blob[: len(blob) // 3], "PDF 不完整（文件在中途结束，可能没有下载完整），无法读取；请重新下载或另存"),
-    (lambda blob: b"%PDF-1.7\n" + b"\x00garbage" * 100, "PDF 已损坏，无法读取（PDFSyntaxError）；请用 PDF 阅读器打开后另存一份再读"),
+    (lambda blob: b"%PDF-1.7\n" + b"\x00garbage" * 100, "PDF 已损坏或使用了不支持的写法，无法读取；请用 PDF 阅读器打开后另存（或打印）为新的 PDF 再读"),
 ], ids=["cut", "garbage"])
 def test_a_damaged_pdf_is_refused_by_name(run, tmp_path, pdfs, damage, message):
     path = tmp_path / "坏.pdf"
@@ -725,3 +726,63 @@ def test_five_digit_counts_fit_their_columns_in_the_report_we_print(pdfs):
     assert re.search(r"一、本年新收政府信息公开申请数量\s+10400\s+10300\s+10200\s+10100\s+10000\s+11000\s+62000", text)
     assert re.search(r"100\s+200\s+300\s+400\s+1000\s+500\s+600\s+700\s+800\s+2600\s+900\s+1000\s+1100\s+1200\s+4200",
                      text)
+
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_a_program_that_runs_too_long_is_stopped_with_everything_it_started(tmp_path):
+    """LibreOffice's soffice starts soffice.bin: on a timeout both must end (one was left
+    running at 12 GB after a .doc took too long)."""
+    from xxgk_report.pool import run_program
+    pid_file = tmp_path / "pid"
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_program(["sh", "-c", f"sleep 60 & echo $! > {pid_file}; wait"], 1)
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the program's own child was left running")
+
+
+def test_a_report_of_which_nothing_could_be_read_is_an_error_not_a_pass(run, tmp_path):
+    report = load_report(FULL)
+    lines = [line for line in page_lines(report) if "\t" not in line]  # every table row gone
+    (tmp_path / "无表.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = run("check", "无表.txt")
+    assert result.exit_code == 1
+    assert "错误 D1 没有读出表格中的任何数字（读出 0/200 格）" in result.output
+
+
+def test_a_footnote_mark_after_a_number_is_not_a_digit(tmp_path):
+    """NFKC makes 「①」 a 1: 「81①」 must not be read as 811."""
+    report = load_report(FULL)
+    for sep in ("\t", " "):
+        lines = [line.replace("\t", sep) for line in page_lines(report)]
+        lines[lines.index(f"行政处罚{sep}81")] = f"行政处罚{sep}81①"
+        result = read(tmp_path, lines)
+        found = build_report(result.data)
+        assert "proactive.penalties" in result.unread or found.values["proactive.penalties"] == 81, sep
+
+
+def test_a_published_report_beside_the_data_is_never_replaced(run, tmp_path):
+    """`build 某镇.yaml -o 文件夹/` where 文件夹/某镇.docx is the unit's published report: only a
+    report this tool wrote (its document properties say so) is replaced."""
+    import docx as python_docx
+    folder = tmp_path / "某镇"
+    folder.mkdir()
+    (folder / "某镇.yaml").write_text(FULL.read_text(encoding="utf-8"), encoding="utf-8")
+    published = python_docx.Document()
+    published.add_paragraph("某镇报送的年度报告")
+    published.save(folder / "某镇.docx")
+    before = (folder / "某镇.docx").read_bytes()
+    result = run("build", folder / "某镇.yaml", "-o", folder)
+    assert result.exit_code == 1 and "已存在，但不是 make-report 生成的报告" in result.output
+    assert (folder / "某镇.docx").read_bytes() == before
+    again = run("build", folder, "-o", folder)
+    assert again.exit_code == 1 and "就是输入的文件夹" in again.output
+    assert run(folder / "某镇.yaml", "-o", "ours.docx").exit_code == 0
+    assert run(folder / "某镇.yaml", "-o", "ours.docx").exit_code == 0  # ours: replaced

@@ -248,7 +248,7 @@ def test_a_report_never_replaces_a_template(run, tmp_path):
     (folder / "b.yaml").write_text(yaml.safe_dump({**data, "agency": "乙镇人民政府", "template": "a.docx"},
                                                   allow_unicode=True), encoding="utf-8")
     (folder / "a.docx").write_bytes(template_path("default").read_bytes())
-    result = run("build", folder, "-o", folder)
+    result = run("build", folder / "a.yaml", folder / "b.yaml", "-o", folder)
     assert result.exit_code == 1 and "是一个模板（其中有 {{ }} 标签），不能用报告覆盖它" in result.stderr
     assert (folder / "a.docx").read_bytes() == template_path("default").read_bytes()
     result = run(folder / "a.yaml", "-o", template_path("letterhead"))
@@ -258,11 +258,12 @@ def test_a_report_never_replaces_a_template(run, tmp_path):
 def test_a_failed_rename_puts_every_file_back(run, tmp_path):
     source = tmp_path / "a.yaml"
     source.write_text(yaml.safe_dump(read_yaml(FIXTURES / "checks-2023.yaml"), allow_unicode=True), encoding="utf-8")
-    (tmp_path / "keep.docx").write_bytes(b"old report")
+    assert run(FIXTURES / "checks-2022.yaml", "-o", "keep.docx").exit_code == 0  # another report of ours
+    old = (tmp_path / "keep.docx").read_bytes()
     (tmp_path / "keep.html").mkdir()
     result = run(source, "-o", "keep.docx", "--html")
     assert result.exit_code == 1 and "无法写入 keep.html：这是一个文件夹" in result.stderr
-    assert (tmp_path / "keep.docx").read_bytes() == b"old report"
+    assert (tmp_path / "keep.docx").read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "keep.docx", "keep.html"]
 
 

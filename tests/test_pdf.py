@@ -77,8 +77,8 @@ def test_no_chinese_character_is_set_in_a_latin_font(run, tmp_path):
 @needs_tools
 def test_a_batch_converts_in_one_soffice_call(run, tmp_path, monkeypatch):
     calls = []
-    real = subprocess.run
-    monkeypatch.setattr(pdf.subprocess, "run", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = pdf.run_program
+    monkeypatch.setattr(pdf, "run_program", lambda *a, **k: calls.append(a) or real(*a, **k))
     result = run("build", EXAMPLE, FULL, "-o", "many", "--pdf", "--jobs", "1")
     assert result.exit_code == 0
     assert len(calls) == 1

@@ -27,7 +27,8 @@ from .errors import (
     count_errors,
 )
 from .model import Report, build_report, load_report
-from .outputs import Staged, refuse_overwriting, refuse_replacing_templates, require_suffix, write_atomic
+from .outputs import (Staged, refuse_overwriting, refuse_replacing_others, refuse_replacing_templates, require_suffix,
+                      write_atomic)
 from .render import load_template, render_docx
 from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
@@ -260,6 +261,7 @@ def write_report(report: Report, target: Path, template: Optional[str] = None, *
     paths = output_paths(target, html, html_fragment, pdf)
     refuse_overwriting(paths, _inputs(report, template, previous))
     refuse_replacing_templates(paths)
+    refuse_replacing_others(paths)
     blob, findings = render_checked(report, template, previous=previous, draft=draft)
     with Staged() as out:
         out.add(target, blob)

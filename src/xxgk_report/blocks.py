@@ -41,6 +41,16 @@ class Table:
     rows: tuple[tuple[str, ...], ...]  # the text of each cell that starts in the row
 
 
+#: the most paragraphs and tables (lines of text, tens of a page's elements) a report is read
+#: with: a real one has a few hundred, a file of millions is refused before it is walked
+MAX_BLOCKS = 20_000
+
+
+def _bounded(path: Path, count: int, what: str) -> None:
+    if count > MAX_BLOCKS:
+        raise unreadable(path, f"文件中有 {count} {what}，超过 {MAX_BLOCKS}，不像一份年度报告（年报只有几百段）；未读取")
+
+
 def unreadable(path: Path, message: str) -> DataError:
     return DataError(str(path), [RULES["D1"].problem("", (), message)])
 
@@ -62,6 +72,7 @@ def _docx_blocks(path: Path, blob: Optional[bytes] = None) -> list[Any]:
     body = body_of(root)
     if body is None:
         raise unreadable(path, "Word 文档没有正文（word/document.xml 中没有 w:body）")
+    _bounded(path, len(body), "段文字和表格")
     blocks: list[Any] = []
     for child in body:
         if is_paragraph(child):
@@ -85,6 +96,7 @@ def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
         raise unreadable(path, str(exc)) from None
     except (ValueError, etree.ParserError) as exc:
         raise unreadable(path, f"无法读取网页（{exc}）") from None
+    _bounded(path, sum(1 for _ in document.iter()) // 10, "组网页元素（每组 10 个）")
     for junk in document.xpath("//script|//style|//head|//noscript"):
         junk.drop_tree()
     blocks: list[Any] = []
@@ -159,8 +171,9 @@ def _text_blocks(path: Path) -> list[Any]:
         raw = read_bounded(path, MAX_TEXT_FILE, "文本文件")
     except InputError as exc:
         raise unreadable(path, str(exc)) from None
-    text = _decode(raw)
-    return [Para(line, line=True) for line in text.splitlines()]
+    lines = _decode(raw).splitlines()
+    _bounded(path, len(lines), "行")
+    return [Para(line, line=True) for line in lines]
 
 
 def read_blocks(path: Path) -> list[Any]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import spec
-from .blocks import SUFFIXES, Para, Table, read_blocks
+from .blocks import MAX_BLOCKS, SUFFIXES, Para, Table, read_blocks
 from .errors import DataError, Problem
 from .reader import LocatedData
 from .labels import _PAGE_NUMBER, Reader, Unread, key, label_matches, tokens
@@ -74,7 +74,11 @@ _WRAPPED = 20
 def extract(path: Path, agency: Optional[str] = None, year: Optional[int] = None) -> Extracted:
     """Read the report at `path` into a data dict, listing what could not be mapped;
     `agency` and `year`, when given, replace what the report says (or does not say)."""
-    blocks = normalized(read_blocks(path))
+    blocks = read_blocks(path)
+    if len(blocks) > MAX_BLOCKS:  # a PDF's lines (the other kinds are counted as they are read)
+        raise DataError(str(path), [RULES["D1"].problem("", (), f"文件中有 {len(blocks)} 段文字和表格，超过 {MAX_BLOCKS} 段，"
+                                                        "不像一份年度报告（年报只有几百段）；未读取")])
+    blocks = normalized(blocks)
     result = Extracted({})
     sections = split_sections(blocks)
     if len(sections) <= 2:  # the head, and one heading at most
@@ -106,6 +110,10 @@ def _finish(result: Extracted, sections: dict[str, list[Any]], agency: Optional[
         if given:
             data[field_key] = given
             result.problems = [p for p in result.problems if p.path != field_key]
+    if len(result.unread) == len(fmt.fields):  # not a warning: nothing of the tables was read
+        result.problems.insert(0, RULES["D1"].problem("", (), f"没有读出表格中的任何数字（{result.coverage}）：这份文件的"
+                                                      "三张表格无法识别（扫描件、特殊的排版或不是年度报告）；请找到报告的 Word 文档、"
+                                                      "网页，或用填报表填写"))
     if result.unread:
         data["unread"] = [f.key for f in fmt.fields if f.key in result.unread]
         result.warn("unread", f"{result.coverage}；{len(result.unread)} 格未读出（核对时不当作 0）："

@@ -76,6 +76,15 @@ class Token:
     note: str = ""
 
 
+#: footnote marks NFKC would make digits (「81①」 is not 811): circled, parenthesised, dingbat numbers
+_MARKS = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+
+
+def _folded(text: str) -> str:
+    """`text` as numbers are read: NFKC (full-width digits), a footnote mark kept apart as a note."""
+    return unicodedata.normalize("NFKC", _MARKS.sub("（注）", text))
+
+
 def tokens(blocks: list[Any]) -> list[Token]:
     """The cells and words of a section, in reading order: numbers, blanks and text. A table's
     cells keep their row; a line of text is split at | and tabs (an empty field between two
@@ -86,9 +95,9 @@ def tokens(blocks: list[Any]) -> list[Token]:
         if isinstance(block, Table):
             for row in block.rows:
                 row_id += 1
-                tokens += [_token(unicodedata.normalize("NFKC", cell).strip(), row_id) for cell in row]
+                tokens += [_token(_folded(cell).strip(), row_id) for cell in row]
             continue
-        text = unicodedata.normalize("NFKC", block.text)
+        text = _folded(block.text)
         if _PAGE_NUMBER.match(text.strip()):
             continue
         if "\t" in text:  # a table's row copied as text: read as one

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .files import MAX_DOCUMENT_FILE, InputError, read_bounded
-from .pool import unlimited
+from .pool import run_program, unlimited
 from .rules import RULES
 
 #: the longest a conversion may take (a report converts in 2–5 s)
@@ -60,8 +60,8 @@ def _converted(path: Path, blob: bytes) -> bytes:
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
                 "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(source)]
         try:
-            subprocess.run(args, capture_output=True, timeout=TIMEOUT, check=False,
-                           env=dict(os.environ, HOME=str(work)), preexec_fn=unlimited if os.name == "posix" else None)
+            run_program(args, TIMEOUT, env=dict(os.environ, HOME=str(work)),
+                        preexec_fn=unlimited if os.name == "posix" else None)
         except subprocess.TimeoutExpired:
             raise _refused(path, f"LibreOffice 转换 {path.name} 超过 {TIMEOUT:g} 秒，已停止（文件可能已损坏）") from None
         except OSError as exc:

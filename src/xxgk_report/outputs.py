@@ -163,6 +163,26 @@ def refuse_replacing_templates(outputs: Iterable[Path]) -> None:
             raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
 
 
+#: what every report this tool writes says in its document properties (docProps/core.xml)
+REPORT_MARK = "由 make-report 生成"
+
+
+def refuse_replacing_others(outputs: Iterable[Path]) -> None:
+    """OutputError when an output .docx exists and this tool did not write it (a unit's
+    published report in the same folder, a document someone typed): only our own reports
+    are replaced."""
+    for output in outputs:
+        if output.suffix.lower() != ".docx" or not output.exists():
+            continue
+        try:
+            core = read_zip(output, "文件", names=lambda name: name == "docProps/core.xml").get("docProps/core.xml", b"")
+        except InputError:
+            core = b""
+        if REPORT_MARK.encode("utf-8") not in core:
+            raise OutputError(f"输出文件 {output} 已存在，但不是 make-report 生成的报告（可能是单位报送的报告或别人的文档），"
+                              "未覆盖；请用 -o 另选输出文件，或先把它移走")
+
+
 def require_suffix(path: Path, suffixes: tuple[str, ...], hint: str = "") -> None:
     """OutputError unless `path` ends in one of `suffixes` (compared without case)."""
     if path.suffix.lower() not in suffixes:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import OutputError, os_reason
 from .outputs import Staged
+from .pool import run_program
 
 INSTALL_HINT = ("需要 LibreOffice 才能生成 PDF：Debian/Ubuntu 上运行 "
                 "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gkai00mp；"
@@ -57,8 +58,7 @@ def convert(pairs: list[tuple[Path, Path]]) -> dict[int, str]:
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
                 "--convert-to", "pdf", "--outdir", str(work / "pdf"), *inputs]
         try:
-            done = subprocess.run(args, env=env, capture_output=True, text=True,
-                                  timeout=120 + 5 * len(pairs))
+            done = run_program(args, 120 + 5 * len(pairs), env=env, text=True)
         except subprocess.TimeoutExpired:
             return {i: "LibreOffice 转换 PDF 超时" for i in range(len(pairs))}
         except OSError as exc:

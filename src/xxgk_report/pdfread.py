@@ -141,7 +141,7 @@ def _why(exc: Exception) -> str:
         return "读取 PDF 时内存超过上限（文件异常复杂或已损坏），已停止"
     if isinstance(cause, PSEOF):
         return "PDF 不完整（文件在中途结束，可能没有下载完整），无法读取；请重新下载或另存"
-    return f"PDF 已损坏，无法读取（{type(cause).__name__}）；请用 PDF 阅读器打开后另存一份再读"
+    return "PDF 已损坏或使用了不支持的写法，无法读取；请用 PDF 阅读器打开后另存（或打印）为新的 PDF 再读"
 
 
 def _inside(obj: dict, box: tuple) -> bool:

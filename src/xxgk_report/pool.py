@@ -13,9 +13,11 @@ On Ctrl-C the parent kills every worker and raises `Interrupted` with what was f
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -111,6 +113,24 @@ def _quiet() -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+def run_program(args: list[str], timeout: float, **options: Any) -> subprocess.CompletedProcess:
+    """`subprocess.run(args, capture_output=True, …)` in a process group of its own, and on
+    timeout the whole group killed: LibreOffice's `soffice` starts `soffice.bin`, which a
+    plain kill of `soffice` would leave running (and eating memory) after we gave up."""
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=os.name == "posix", **options) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if os.name == "posix":
+                with contextlib.suppress(OSError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
 
 
 def bounded(work: Callable[[Any], Any], arg: Any, timeout: float, lost: Callable[[Lost], Any]) -> Any:

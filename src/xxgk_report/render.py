@@ -26,6 +26,7 @@ from lxml import etree
 
 from . import code_cache, spec
 from .context import report_context
+from .outputs import REPORT_MARK
 from .draft import as_draft
 from .errors import Problem, TemplateError, os_reason
 from .files import InputError, read_zip
@@ -114,7 +115,7 @@ def core_properties(report: Report) -> bytes:
     when = f"{stamp.isoformat()}T00:00:00Z"
     values = [
         ("dc:title", report.title), ("dc:subject", spec.REPORT_NAME), ("dc:creator", report.agency),
-        ("cp:keywords", f"政府信息公开;{report.year}"), ("dc:description", ""),
+        ("cp:keywords", f"政府信息公开;{report.year}"), ("dc:description", REPORT_MARK),
         ("cp:lastModifiedBy", report.agency), ("cp:revision", "1"), ("dcterms:created", when),
         ("dcterms:modified", when), ("cp:category", ""), ("dc:language", "zh-CN"),
     ]

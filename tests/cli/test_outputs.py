@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xxgk_report import batch, outputs, pdf
+from xxgk_report import api, batch, outputs, pdf
 
 from ..conftest import EXAMPLE, FIXTURES, read_yaml
 
@@ -120,7 +120,8 @@ def failing_soffice(tmp_path, monkeypatch):
 @pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
 def test_a_failed_pdf_leaves_the_docx_the_page_and_the_pdf_as_they_were(run, tmp_path, failing_soffice):
     source = _unit(tmp_path, "a.yaml")
-    old = {name: f"old {name}".encode() for name in ("a.docx", "a.html", "a.pdf")}
+    old = {name: f"old {name}".encode() for name in ("a.html", "a.pdf")}
+    old["a.docx"] = api.render_report(EXAMPLE)  # an earlier report of ours (another's would not be replaced)
     for name, blob in old.items():
         (tmp_path / name).write_bytes(blob)
     result = run(source, "-o", "a.docx", "--html", "--pdf")
@@ -132,7 +133,8 @@ def test_a_failed_pdf_leaves_the_docx_the_page_and_the_pdf_as_they_were(run, tmp
 
 def test_a_page_that_cannot_be_written_leaves_the_docx_as_it_was(run, tmp_path, monkeypatch):
     source = _unit(tmp_path, "a.yaml")
-    (tmp_path / "a.docx").write_bytes(b"old")
+    earlier = api.render_report(EXAMPLE)  # an earlier report of ours
+    (tmp_path / "a.docx").write_bytes(earlier)
     real = outputs.Staged.add
 
     def full_disk(self, target, blob):
@@ -142,7 +144,7 @@ def test_a_page_that_cannot_be_written_leaves_the_docx_as_it_was(run, tmp_path, 
     monkeypatch.setattr(outputs.Staged, "add", full_disk)
     result = run(source, "-o", "a.docx", "--html")
     assert result.exit_code == 1 and "磁盘已满" in result.stderr
-    assert (tmp_path / "a.docx").read_bytes() == b"old" and not (tmp_path / "a.html").exists()
+    assert (tmp_path / "a.docx").read_bytes() == earlier and not (tmp_path / "a.html").exists()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..errors import ReportError
 from .base import EPILOG, counts, main, previous_option, print_problems, reporting_errors, say, visible
 
 
@@ -35,7 +36,7 @@ from .base import EPILOG, counts, main, previous_option, print_problems, reporti
 @reporting_errors
 def build(data: tuple[str, ...], output: str | None, template: str | None, previous: str | None, draft: bool,
           jobs: int | None, timeout: float, pdf: bool, html: bool, html_fragment: bool) -> None:
-    """检查数据并生成报告。Check DATA (.yaml/.yml/.json) and render it into a .docx report.
+    """检查数据并生成报告。Check DATA (.yaml/.json/.xlsx, or a published report) and render it into a .docx report.
 
     先做与 `make-report check` 相同的检查：有错误则不生成（除非 --draft），警告照常打印。
     给出多个文件或文件夹时批量生成（文件夹中的数据文件逐个查找），显示进度，最后列出每个文件的结果；
@@ -68,6 +69,9 @@ def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, dra
     from .. import batch
     extras = tuple(suffix for asked, suffix in ((html, ".html"), (html_fragment, ".fragment.html"), (pdf, ".pdf"))
                    if asked)
+    if any(Path(d).is_dir() and Path(d).resolve() == out_dir.resolve() for d in data):
+        raise ReportError(f"输出文件夹 {out_dir} 就是输入的文件夹：生成的报告会在下次被当作单位的报告读入；"
+                          "请用 -o 另选一个文件夹（可以是它里面的子文件夹，如 -o 报告/）")
     pairs = batch.find_data_files(data, out_dir, extras)
     if not pairs:
         raise click.UsageError("没有找到数据文件或报告（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）。No data files found.")

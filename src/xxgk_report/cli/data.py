@@ -41,7 +41,7 @@ CHECK_EPILOG = """\b
 @click.option("--strict", is_flag=True, help="有警告也以退出码 1 结束。Exit 1 on warnings too.")
 @reporting_errors
 def check(data: str, previous: str | None, output_format: str, strict: bool) -> None:
-    """检查数据文件的勾稽关系和常见问题，不生成报告。Check DATA without rendering.
+    """检查数据文件（或已公布的报告）的勾稽关系和常见问题，不生成报告。Check DATA without rendering.
 
     错误（如 一+二 ≠ （七）总计+四）必须改正；警告（如正文与表格不一致）请逐条核实。
     """
@@ -77,7 +77,7 @@ INIT_EPILOG = """\b
 @click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（用 --from 时默认为上年加一）。Report year.")
 @click.option("--agency", help="机关全称（用 --from 时默认沿用）。Agency's full name.")
 @click.option("--from", "previous", metavar="LAST_YEAR", type=click.Path(exists=True),
-              help="上年度的数据文件（.yaml/.json/.xlsx）：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照；"
+              help="上年度的数据文件（.yaml/.json/.xlsx）或已公布的报告（.docx/.pdf/.html…）：沿用机关名称、模板，上年结转、现行有效件数，并附上年的“五”供对照；"
                    "用 --roster 时为各单位上年数据文件所在的文件夹。Last year's data file (or folder, with --roster).")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="单位名单（每行一个机关全称）：为每个单位生成一个填报表，写到 -o 指定的文件夹。One file per unit.")
@@ -249,6 +249,7 @@ def sum_command(data: tuple[str, ...], agency: str, year: int | None, roster: st
 EXTRACT_EPILOG = """\b
 示例 Examples:
   make-report extract 2022年报.docx -o 2022.yaml
+  make-report extract 2022年报.pdf -o 2022.yaml        # 也读 .doc、.wps（需要 LibreOffice）
   make-report extract 网页.html --agency 某某县某某镇人民政府 && make-report check 网页.yaml
 """
 
@@ -262,7 +263,7 @@ EXTRACT_EPILOG = """\b
 @click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
 @reporting_errors
 def extract(report: str, output: str | None, agency: str | None, year: int | None, force: bool) -> None:
-    """把已有的年度报告（.docx、网页 .html/.htm 或其文字 .txt）读回成数据文件。Read a report back.
+    """把已公布的年度报告（.pdf、.docx、.doc、.wps、网页 .html/.htm 或其文字 .txt）读回成数据文件。Read a report back.
 
     按官方标签找出三张表格和六个部分；读不出的、按 0 读取的都逐条列出，不静默猜测。
     读回的文件可以用 make-report check 检查（已公布报告的审核），也可以作为新一年的起点。

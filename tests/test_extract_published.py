@@ -786,3 +786,18 @@ def test_a_published_report_beside_the_data_is_never_replaced(run, tmp_path):
     assert again.exit_code == 1 and "就是输入的文件夹" in again.output
     assert run(folder / "某镇.yaml", "-o", "ours.docx").exit_code == 0
     assert run(folder / "某镇.yaml", "-o", "ours.docx").exit_code == 0  # ours: replaced
+
+
+@pytest.mark.parametrize("hide", ['<div hidden>', '<div style="display: none">', '<div style="visibility:hidden">'])
+def test_a_hidden_old_table_on_a_page_is_not_read(tmp_path, hide):
+    """What a reader of the page does not see (an old table left in the CMS, hidden) is not the report."""
+    report = load_report(FULL)
+    page = render_html(report)
+    old = page.replace('<td colspan="3">70</td>', '<td colspan="3">7</td>').replace('<td colspan="3">81</td>', '<td colspan="3">8</td>')
+    assert old.count('"3">7</td>') == 1 and old.count('"3">8</td>') == 1
+    start, end = old.index('<table class="xxgk-table xxgk-proactive"'), old.index("</table>") + len("</table>")
+    at = page.index('<table class="xxgk-table xxgk-proactive"')
+    hidden_page = page[:at] + hide + old[start:end] + "</div>" + page[at:]
+    path = tmp_path / "r.html"
+    path.write_text(hidden_page, encoding="utf-8")
+    every_cell(extract(path), report)

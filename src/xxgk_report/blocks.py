@@ -97,8 +97,10 @@ def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
     except (ValueError, etree.ParserError) as exc:
         raise unreadable(path, f"无法读取网页（{exc}）") from None
     _bounded(path, sum(1 for _ in document.iter()) // 10, "组网页元素（每组 10 个）")
-    for junk in document.xpath("//script|//style|//head|//noscript"):
-        junk.drop_tree()
+    hidden = ("//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
+              " or contains(translate(@style, ' ', ''), 'visibility:hidden')]")
+    for junk in document.xpath(f"//script|//style|//head|//noscript|//template|{hidden}"):
+        junk.drop_tree()  # what a reader of the page does not see is not the report
     blocks: list[Any] = []
 
     def walk(element) -> None:

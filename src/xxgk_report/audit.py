@@ -25,7 +25,7 @@ from . import api, spec
 from .batch import _agency, data_files
 from .county import _suggest, name_key
 from .errors import DataError, Problem, ReportError
-from .files import InputError, read_zip
+from .files import zip_part
 from .model import load_report
 from .pool import Lost, run_tasks
 from .rules import RULES
@@ -216,12 +216,7 @@ def _not_a_unit(path: Path, real: Path, root: Optional[Path]) -> str:
 
 def is_review(path: Path) -> bool:
     """Whether `path` is a review workbook this command wrote (its sheets 汇总 and 问题清单)."""
-    if path.suffix.lower() != ".xlsx" or not path.is_file():
-        return False
-    try:
-        book = read_zip(path, "工作簿", names=lambda name: name == "xl/workbook.xml").get("xl/workbook.xml", b"")
-    except InputError:
-        return False
+    book = zip_part(path, "xl/workbook.xml", ".xlsx")
     return "问题清单".encode() in book and "汇总".encode() in book
 
 

@@ -70,6 +70,18 @@ def read_zip(path: Path, what: str = "Word 文档", names=None) -> dict[str, byt
     return unzip(read_bounded(path, MAX_DOCUMENT_FILE, what), path, what, names)
 
 
+def zip_part(path: Path, name: str, suffix: str) -> bytes:
+    """One entry of the zip file `path` when `path` is a regular file ending in `suffix`, read
+    within the bounds above; b"" when it is not there or cannot be read (for telling what a
+    file is: a template, a report of ours, a review workbook)."""
+    if path.suffix.lower() != suffix or not path.is_file():
+        return b""
+    try:
+        return read_zip(path, "文件", names=lambda entry: entry == name).get(name, b"")
+    except InputError:
+        return b""
+
+
 def unzip(blob: bytes, path: Path, what: str = "Word 文档", names=None, kind: str = ".docx") -> dict[str, bytes]:
     """The entries of a zip file read as `blob` (see `read_zip`); every entry inflates to
     exactly the size it declares, or InputError."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import OutputError, os_reason
-from .files import InputError, read_zip
+from .files import zip_part
 
 
 def _umask() -> int:
@@ -146,12 +146,7 @@ def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[
 
 def is_template(path: Path) -> bool:
     """Whether `path` is a .docx with {{ }} or {% %} tags in it (a report never holds them)."""
-    if path.suffix.lower() != ".docx" or not path.is_file():
-        return False
-    try:
-        body = read_zip(path, "文件", names=lambda name: name == "word/document.xml").get("word/document.xml", b"")
-    except InputError:
-        return False  # not a readable .docx: not a template either
+    body = zip_part(path, "word/document.xml", ".docx")  # an unreadable .docx is not a template either
     return b"{{" in body or b"{%" in body
 
 
@@ -174,11 +169,7 @@ def refuse_replacing_others(outputs: Iterable[Path]) -> None:
     for output in outputs:
         if output.suffix.lower() != ".docx" or not output.exists():
             continue
-        try:
-            core = read_zip(output, "文件", names=lambda name: name == "docProps/core.xml").get("docProps/core.xml", b"")
-        except InputError:
-            core = b""
-        if REPORT_MARK.encode("utf-8") not in core:
+        if REPORT_MARK.encode("utf-8") not in zip_part(output, "docProps/core.xml", ".docx"):
             raise OutputError(f"输出文件 {output} 已存在，但不是 make-report 生成的报告（可能是单位报送的报告或别人的文档），"
                               "未覆盖；请用 -o 另选输出文件，或先把它移走")
 

@@ -6,7 +6,7 @@
    warm, as after the first run on a machine; the cold first run is shown too) against
    `python -c "import docxtpl, yaml, click"`. Target: ratio ≤ 1.5.
 2. Batch: `make-report build UNITS/ -o OUT/ --jobs 2` over generated unit files (valid,
-   varied numbers), in reports per second including start-up. Target: ≥ 150 reports/s.
+   varied numbers), in reports per second including start-up. Target: ≥ 300 reports/s.
    Beside it, the naive docxtpl loop over the same files on one core and on two (load the
    template, render, save, per report).
 3. In process: one report (read, validate, check, render, write) against the naive loop.
@@ -54,7 +54,7 @@ from xxgk_report.variants import template_path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "example-2022.yaml"
 SINGLE_TARGET = 1.5
-BATCH_TARGET = 150.0
+BATCH_TARGET = 300.0
 WORKBOOK_TARGET = 100.0
 PDF_TARGET = 0.5
 AUDIT_TARGET = 15.0
@@ -269,7 +269,8 @@ def main() -> int:
           f"   (target ≤ {SINGLE_TARGET}: {'met' if single <= SINGLE_TARGET else 'NOT met'})")
     print(f"batch of {n}    make-report --jobs 2 {t_batch:5.2f} s = {rate:6.1f} reports/s"
           f"   (target ≥ {BATCH_TARGET:.0f}: {'met' if rate >= BATCH_TARGET else 'NOT met'})"
-          f"   naive docxtpl: {n / t_naive1:5.1f}/s on 1 core, {n / t_naive2:5.1f}/s on 2")
+          f"   naive docxtpl: {n / t_naive1:5.1f}/s on 1 core, {n / t_naive2:5.1f}/s on 2"
+          f" ({rate / (n / t_naive2):.1f} times as many)")
     print(f"in process      one report {t_ours * 1000:6.1f} ms   naive docxtpl {t_naive * 1000:6.1f} ms"
           f"   ratio {t_ours / t_naive:.2f}")
     print(workbooks)

@@ -83,6 +83,31 @@ def test_yaml_merge_keys_work(write_data):
     assert load_report(write_data(text)).tables["applications"]["granted"]["total"] == 3
 
 
+@pytest.mark.parametrize("text", [
+    "year: 2022\nagency: 某镇\napplications:\n  granted: {<<: {natural: 2}, business: 1}\n",  # no alias
+    "year: 2022\nagency: 某镇\napplications:\n  granted: &g {<<: {natural: 2}, business: 1}\n",  # an anchor
+])
+def test_a_merge_key_written_in_place_works_with_and_without_anchors(write_data, text):
+    assert load_report(write_data(text)).tables["applications"]["granted"]["total"] == 3
+
+
+@pytest.mark.parametrize("anchor", ["", "&a "])
+def test_a_duplicate_key_names_the_line_of_the_first_with_and_without_anchors(write_data, anchor):
+    path = write_data(f"year: 2022\nagency: 某镇\nproactive: {anchor}\n  licensing: 1\n  penalties: 2\n  licensing: 3\n")
+    (problem,) = _problems(path)
+    assert problem.message.startswith("第 6 行") and "键 “licensing” 重复出现（第 4 行已有）" in problem.message
+
+
+def test_a_plain_scalar_reads_the_same_every_time_it_is_seen(write_data):
+    # the tags of plain scalars are remembered between files: a value seen before reads the same
+    text = "year: 2022\nagency: 某镇\nproactive:\n  licensing: {}\n  penalties: 1\n"
+    for written, expected in [("010", "“010”（这种写法不能作为数字读取）"), ("yes", "true"), ("'7'", "文字 “7”")]:
+        for _ in range(2):
+            (problem,) = _problems(write_data(text.format(written)))
+            assert problem.message.endswith(f"应为非负整数，实际为 {expected}"), problem.message
+    assert load_report(write_data(text.format("7"))).tables["proactive"]["licensing"] == 7
+
+
 @pytest.mark.parametrize("written", ["010", "0x1F", "1:30", "0o7", "1_000", "1e3", "1.0e+3", ".inf"])
 def test_counts_only_in_decimal(write_data, written):
     with pytest.raises(DataError) as info:

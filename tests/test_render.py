@@ -200,6 +200,21 @@ def test_zip_entries_have_fixed_times(full_docx):
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_a_report_is_the_templates_unchanged_parts_then_its_own(full_docx):
+    # the parts every report shares are zipped once per template; appending the report's own
+    # parts gives exactly the bytes of zipping them all in one go
+    from xxgk_report.package import zip_parts
+    from xxgk_report.variants import template_path
+    with zipfile.ZipFile(template_path("default")) as template:
+        shared = [n for n in template.namelist() if n not in ("docProps/core.xml", "word/document.xml")]
+        unchanged = {n: template.read(n) for n in shared}
+    with zipfile.ZipFile(io.BytesIO(full_docx)) as archive:
+        assert archive.namelist() == shared + ["docProps/core.xml", "word/document.xml"]
+        assert {n: archive.read(n) for n in shared} == unchanged
+        own = {n: archive.read(n) for n in ("docProps/core.xml", "word/document.xml")}
+    assert zip_parts(own, after=zip_parts(unchanged)) == zip_parts(unchanged | own) == full_docx
+
+
 def test_document_properties_come_from_the_data(full_docx):
     core = dr.parts(full_docx)["docProps/core.xml"].decode()
     assert "<dc:title>某某市某某区数据局2023年度政府信息公开工作年度报告</dc:title>" in core

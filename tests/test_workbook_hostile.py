@@ -223,3 +223,23 @@ def test_a_roster_with_long_names_writes_every_file(run, tmp_path):
 
 def test_fixture_is_here():
     assert (FIXTURES / "full-2023.yaml").is_file()
+
+
+def test_the_scan_finds_cells_formulas_and_errors_in_any_namespace_and_depth():
+    from xxgk_report.workbook.scan import TooLarge, _sheet
+    strict = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    xml = (f'<x:worksheet xmlns:x="{strict}" xmlns:o="urn:other"><x:sheetData>'
+           '<x:row><x:c r="b2"><x:f>SUM(A1:A2)</x:f><x:v>3</x:v></x:c><x:c r="C002" t="e"><x:v>#REF!</x:v></x:c></x:row>'
+           '<o:wrap><c r="AB7" t="e"/></o:wrap><x:dataValidations><x:dataValidation sqref="Z99"/></x:dataValidations>'
+           '</x:sheetData></x:worksheet>')
+    sheet = _sheet("表三", xml.encode())
+    assert (sheet.rows, sheet.cols) == (7, 28)  # AB7: the 28th column, whatever wraps it
+    assert sheet.formulas == {(1, 1): "SUM(A1:A2)"}
+    assert sheet.errors == {(1, 2): "#REF!", (6, 27): "#错误"}
+    for bad in ('<c r=""/>', "<c/>", '<c r="A"/>', '<c r="A1 B2"/>', '<c r="ABCD1"/>'):
+        with pytest.raises(TooLarge, match="没有位置"):
+            _sheet("表三", f'<worksheet><sheetData><row><c r="A1"/>{bad}</row></sheetData></worksheet>'.encode())
+    with pytest.raises(TooLarge, match="在第 10001 行有内容"):
+        _sheet("表三", b'<worksheet><c r="A10001"/></worksheet>')
+    with pytest.raises(TooLarge, match="在第 65 列有内容"):
+        _sheet("表三", b'<worksheet><c r="BM1"/></worksheet>')

@@ -27,7 +27,7 @@ from .errors import (
     count_errors,
 )
 from .model import Report, build_report, load_report
-from .outputs import (Staged, refuse_overwriting, refuse_replacing_others, refuse_replacing_templates, require_suffix,
+from .outputs import (Staged, refuse_overwriting, refuse_replacing, require_suffix,
                       write_atomic)
 from .render import load_template, render_docx
 from .rules import RULES
@@ -260,8 +260,7 @@ def write_report(report: Report, target: Path, template: Optional[str] = None, *
     require_suffix(target, (".docx",), "（另要 PDF 或网页时加 --pdf、--html，它们写在 .docx 旁边）")
     paths = output_paths(target, html, html_fragment, pdf)
     refuse_overwriting(paths, _inputs(report, template, previous))
-    refuse_replacing_templates(paths)
-    refuse_replacing_others(paths)
+    refuse_replacing(paths)
     blob, findings = render_checked(report, template, previous=previous, draft=draft)
     with Staged() as out:
         out.add(target, blob)

@@ -74,12 +74,18 @@ def zip_part(path: Path, name: str, suffix: str) -> bytes:
     """One entry of the zip file `path` when `path` is a regular file ending in `suffix`, read
     within the bounds above; b"" when it is not there or cannot be read (for telling what a
     file is: a template, a report of ours, a review workbook)."""
+    return zip_entries(path, (name,), suffix).get(name, b"")
+
+
+def zip_entries(path: Path, names: tuple[str, ...], suffix: str) -> dict[str, bytes]:
+    """The entries `names` of the zip file `path`, as `zip_part` reads one (those that are
+    there; {} when the file is not a zip ending in `suffix` or cannot be read)."""
     if path.suffix.lower() != suffix or not path.is_file():
-        return b""
+        return {}
     try:
-        return read_zip(path, "文件", names=lambda entry: entry == name).get(name, b"")
+        return read_zip(path, "文件", names=lambda entry: entry in names)
     except InputError:
-        return b""
+        return {}
 
 
 def unzip(blob: bytes, path: Path, what: str = "Word 文档", names=None, kind: str = ".docx") -> dict[str, bytes]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import OutputError, os_reason
-from .files import zip_part
+from .files import zip_entries, zip_part
 
 
 def _umask() -> int:
@@ -144,32 +144,34 @@ def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[
             raise OutputError(f"输出文件 {output} 就是{found[1]} {found[0]}，不能覆盖；请用 -o 另选输出文件")
 
 
-def is_template(path: Path) -> bool:
-    """Whether `path` is a .docx with {{ }} or {% %} tags in it (a report never holds them)."""
-    body = zip_part(path, "word/document.xml", ".docx")  # an unreadable .docx is not a template either
+_BODY, _CORE = "word/document.xml", "docProps/core.xml"
+
+
+def _has_tags(body: bytes) -> bool:
     return b"{{" in body or b"{%" in body
 
 
-def refuse_replacing_templates(outputs: Iterable[Path]) -> None:
-    """OutputError when an output .docx would replace a template (a .docx with tags in it,
-    such as another unit's, or a shipped one): a report never holds {{ }} or {% %}."""
-    for output in outputs:
-        if is_template(output):
-            raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
+def is_template(path: Path) -> bool:
+    """Whether `path` is a .docx with {{ }} or {% %} tags in it (a report never holds them)."""
+    return _has_tags(zip_part(path, _BODY, ".docx"))  # an unreadable .docx is not a template either
 
 
 #: what every report this tool writes says in its document properties (docProps/core.xml)
 REPORT_MARK = "由 make-report 生成"
 
 
-def refuse_replacing_others(outputs: Iterable[Path]) -> None:
-    """OutputError when an output .docx exists and this tool did not write it (a unit's
-    published report in the same folder, a document someone typed): only our own reports
-    are replaced."""
+def refuse_replacing(outputs: Iterable[Path]) -> None:
+    """OutputError when an output .docx exists and is not a report this tool wrote: a
+    template (a .docx with {{ }} or {% %} tags, such as another unit's, or a shipped one: a
+    report never holds them), a unit's published report in the same folder, a document
+    someone typed. Only our own reports are replaced."""
     for output in outputs:
         if output.suffix.lower() != ".docx" or not output.exists():
             continue
-        if REPORT_MARK.encode("utf-8") not in zip_part(output, "docProps/core.xml", ".docx"):
+        parts = zip_entries(output, (_BODY, _CORE), ".docx")
+        if _has_tags(parts.get(_BODY, b"")):
+            raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
+        if REPORT_MARK.encode("utf-8") not in parts.get(_CORE, b""):
             raise OutputError(f"输出文件 {output} 已存在，但不是 make-report 生成的报告（可能是单位报送的报告或别人的文档），"
                               "未覆盖；请用 -o 另选输出文件，或先把它移走")
 

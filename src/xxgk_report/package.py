@@ -74,11 +74,14 @@ def content_types(blob: Optional[bytes]) -> Callable[[str], str]:
     return content_type
 
 
-def zip_parts(parts: dict[str, bytes]) -> bytes:
+def zip_parts(parts: dict[str, bytes], after: bytes = b"") -> bytes:
     """A .docx package of `parts` (in their order) with fixed entry times: equal parts give
-    equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+    equal bytes. `after`: a package made by this function, whose entries come first (the
+    parts of a template that every report has unchanged, compressed once); the result is
+    the bytes of zipping all the parts in one go."""
+    out = io.BytesIO(after)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a" if after else "w", compression=zipfile.ZIP_DEFLATED) as target:
         for name, blob in parts.items():
             entry = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED

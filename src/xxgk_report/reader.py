@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -79,6 +79,24 @@ class LocatedData(dict):
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """PyYAML's safe loader, reading numbers as written (see the module), dates checked, and
     duplicate keys refused."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The tag of a node, as PyYAML's resolver says; a plain scalar's from `_RESOLVED`
+        once seen (a data file's keys and counts repeat: natural, 0, 1…)."""
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < _RESOLVED_SIZE and len(value) <= 32:
+                    _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+#: the tag of each plain scalar seen (a plain scalar's tag depends on its text alone), at most
+#: `_RESOLVED_SIZE` short ones
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_SIZE = 4096
 
 
 def _node_error(node: yaml.Node, message: str) -> yaml.constructor.ConstructorError:
@@ -185,7 +203,7 @@ def _read_yaml(text: str, source: str) -> Any:
         node = loader.get_single_node()
         if node is not None and "*" in text:  # without an alias nothing expands beyond the text
             _check_expansion(node, source)
-        data = _construct(loader, node, {}) if node is not None else None
+        data = _construct(loader, node, {} if "*" in text else None) if node is not None else None
     except yaml.YAMLError as exc:
         raise _unreadable(source, _yaml_error_message(exc)) from None
     except RecursionError:
@@ -198,41 +216,50 @@ def _read_yaml(text: str, source: str) -> Any:
 
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _NUMBER_TAGS = _TAG + "str", (_TAG + "int", _TAG + "float")
+_MERGE = (_TAG + "merge", _TAG + "value")  # the keys PyYAML's flatten_mapping rewrites
 _BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 
 
-def _construct(loader: _Loader, node: yaml.Node, made: dict[int, Any]) -> Any:
+def _construct(loader: _Loader, node: yaml.Node, made: Optional[dict[int, Any]]) -> Any:
     """The Python value of a composed node, as the loader's constructors would make it (faster:
-    the data file's own kinds of node directly; any other tag through the loader). A node an
-    alias repeats is made once: `made` holds what was made, by node."""
-    if id(node) in made:
-        return made[id(node)]
+    the data file's own kinds of node directly; any other tag through the loader). With
+    aliases in the file, a node they repeat is made once: `made` holds what was made, by node
+    (None: the file has no alias, no node is reached twice)."""
     tag = node.tag
-    if tag == _TAG + "str":
-        value: Any = node.value
-    elif tag in (_TAG + "int", _TAG + "float"):
-        value = _number(node.value)
+    if tag == _STR:
+        return node.value
+    if tag in _NUMBER_TAGS:
+        return _number(node.value)
+    if made is not None and id(node) in made:
+        return made[id(node)]
+    if tag == _TAG + "map" and isinstance(node, yaml.MappingNode):
+        value: Any = _mapping(loader, node, made)
+    elif tag == _TAG + "seq" and isinstance(node, yaml.SequenceNode):
+        value = []
+        if made is not None:
+            made[id(node)] = value
+        value.extend(_construct(loader, child, made) for child in node.value)
     elif tag == _TAG + "null":
         value = None
     elif tag == _TAG + "bool" and node.value.lower() in _BOOLEANS:
         value = _BOOLEANS[node.value.lower()]
     elif tag == _TAG + "bool":
         raise _node_error(node, f"“{node.value}”不是 true 或 false")
-    elif tag == _TAG + "seq" and isinstance(node, yaml.SequenceNode):
-        value = made[id(node)] = []
-        value.extend(_construct(loader, child, made) for child in node.value)
-    elif tag == _TAG + "map" and isinstance(node, yaml.MappingNode):
-        value = made[id(node)] = _mapping(loader, node, made)
     else:  # dates, !!set, !!binary…, and tags no safe loader knows (an error)
         value = loader.construct_object(node, deep=True)
-    made[id(node)] = value
+    if made is not None:
+        made[id(node)] = value
     return value
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode, made: dict[int, Any]) -> dict:
-    loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
+def _mapping(loader: _Loader, node: yaml.MappingNode, made: Optional[dict[int, Any]]) -> dict:
     mapping: dict[Any, Any] = {}
-    lines: dict[Any, int] = {}
+    if made is not None:
+        made[id(node)] = mapping
+        loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor) need an alias
+    elif any(key_node.tag in _MERGE for key_node, _ in node.value):
+        loader.flatten_mapping(node)  # <<: {…} written in place; a key “=”
     for key_node, value_node in node.value:
         key = _construct(loader, key_node, made)
         try:
@@ -240,8 +267,8 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, made: dict[int, Any]) -> d
         except TypeError:
             raise _node_error(key_node, "键不能是列表或映射") from None
         if duplicate:
-            raise _node_error(key_node, f"键 “{key}” 重复出现（第 {lines[key]} 行已有）")
-        lines[key] = key_node.start_mark.line + 1
+            line = next(k.start_mark.line + 1 for k, _ in node.value if _construct(loader, k, made) == key)
+            raise _node_error(key_node, f"键 “{key}” 重复出现（第 {line} 行已有）")
         mapping[key] = _construct(loader, value_node, made)
     return mapping
 

@@ -5,8 +5,10 @@ A template is compiled once (`load_template`): docxtpl's `patch_xml` joins the t
 split across runs, Jinja compiles each part that holds tags, and the compiled code is kept
 in the machine's cache (`code_cache`), so a new process does neither again. Rendering a
 report is then: fill each compiled part in the sandbox (`sandbox.render`), parse the result
-strictly (broken XML is an error, never repaired), fit the 发文机关标志, write
-docProps/core.xml from the data, and zip the parts with fixed times. What docxtpl's
+strictly (broken XML is an error, never repaired; the bytes parsed are the bytes written,
+serialized again only when the 发文机关标志 had to be shrunk to fit), write docProps/core.xml
+from the data, and zip the parts with fixed times: the template's unchanged parts first,
+compressed once per template, then core.xml and the filled parts. What docxtpl's
 `render` would add on top is not needed here: its recovering parse (which hides broken XML),
 its rewriting of `\\n`, `\\t`, `\\a`, `\\f` and `{_{` in the output (data text never
 holds them: the model joins lines and removes control characters), and document
@@ -39,6 +41,8 @@ from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
 from .syntax import compile_template
 
+#: the document properties, written from the data (`core_properties`)
+CORE = "docProps/core.xml"
 #: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
 LETTERHEAD_STYLE = "Letterhead"
 
@@ -58,6 +62,9 @@ class CompiledTemplate:
     letterhead_size: Optional[int]
     #: whether the body names that style at all (most templates do not: nothing to fit)
     letterhead: bool = False
+    #: the parts every report has as they are, zipped once: a report's package is these,
+    #: then its docProps/core.xml and its filled parts (`zip_parts(…, after=fixed)`)
+    fixed: bytes = b""
 
 
 def load_template(path: Path) -> CompiledTemplate:
@@ -84,8 +91,9 @@ def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
     env = jinja_environment()
     templates = {name: _compile(env, name, blob) for name, blob in parts.items()
                  if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
+    fixed = zip_parts({name: blob for name, blob in parts.items() if name not in templates and name != CORE})
     return CompiledTemplate(Path(path), parts, templates, _letterhead_size(parts.get("word/styles.xml")),
-                            LETTERHEAD_STYLE.encode() in parts.get("word/document.xml", b""))
+                            LETTERHEAD_STYLE.encode() in parts.get("word/document.xml", b""), fixed)
 
 
 def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template:
@@ -142,21 +150,19 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     with `draft` (the findings of the checks), a draft that lists them."""
     compiled = load_template(template)
     context = report_context(report)
-    parts = dict(compiled.parts)
+    parts = {CORE: core_properties(report)} if CORE in compiled.parts else {}
     budget = Budget()  # one for the whole document, however many parts it has
     for name, part_template in compiled.templates.items():
-        xml = render_part(part_template, context, budget)
+        parts[name] = blob = render_part(part_template, context, budget).encode("utf-8")
         try:
-            tree = parse_xml(xml.encode("utf-8"))
+            tree = parse_xml(blob)
         except (etree.XMLSyntaxError, UnsafeXML) as exc:
             raise TemplateError(f"模板渲染后的 {name} 不是合法的 XML（{exc}）；请检查模板") from None
         problems = rendered_problems(name, tree)
         if problems:
             raise TemplateError(f"模板 {template} 生成的 {name} 有不允许的内容。", tuple(problems))
-        if name == "word/document.xml" and compiled.letterhead:
-            fit_style_to_line(tree, LETTERHEAD_STYLE, compiled.letterhead_size, text_width)
-        parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if "docProps/core.xml" in parts:
-        parts["docProps/core.xml"] = core_properties(report)
-    blob = zip_parts(parts)
+        if name == "word/document.xml" and compiled.letterhead and \
+                fit_style_to_line(tree, LETTERHEAD_STYLE, compiled.letterhead_size, text_width):
+            parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    blob = zip_parts(parts, after=compiled.fixed)
     return as_draft(blob, draft) if draft is not None else blob

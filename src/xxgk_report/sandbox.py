@@ -100,13 +100,12 @@ class Budget:
         if time.monotonic() > self.deadline:
             raise jinja2.exceptions.SecurityError(f"模板运行超过 {MAX_SECONDS:g} 秒，已停止")
 
-    def wrote(self, size: int) -> None:
-        self.output += size
-        self.writes += 1
+    def check(self) -> None:
+        """After a piece of output (`environment.counted`, which counts it): the size so far,
+        and the clock every 64 pieces or after a big one."""
         if self.output > MAX_OUTPUT:
             raise jinja2.exceptions.SecurityError(f"模板生成的内容超过 {MAX_OUTPUT // 1_000_000} 百万字符，已停止")
-        if size > 4096 or not self.writes % 64:  # the clock every 64 pieces, or after a big one
-            self.clock()
+        self.clock()
 
 
 _ACTIVE: contextvars.ContextVar[Optional[Budget]] = contextvars.ContextVar("xxgk_budget", default=None)
@@ -194,8 +193,11 @@ class _ReportEnvironment(ImmutableSandboxedEnvironment):
     @staticmethod
     def counted(text: str) -> str:
         budget = _ACTIVE.get()
-        if budget is not None:
-            budget.wrote(len(text))
+        if budget is not None:  # inlined: this runs for every piece of output
+            budget.output += len(text)
+            budget.writes += 1
+            if budget.output > MAX_OUTPUT or len(text) > 4096 or not budget.writes % 64:
+                budget.check()
         return text
 
     @staticmethod

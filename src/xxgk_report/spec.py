@@ -10,6 +10,7 @@ Cells are addressed by (row, column) in the table grid, counted from 0.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -439,19 +440,18 @@ class ValueField:
     cell: tuple[int, int]
     #: the keys of the values it adds up; empty for a value a data file gives
     total_of: tuple[str, ...] = ()
+    #: the path as one string: "applications.withheld.state_secret.natural"
+    key: str = dataclasses.field(init=False, repr=False, compare=False)
+    #: whether it is a total (made once: both are asked for every value of every report)
+    computed: bool = dataclasses.field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The path as one string: "applications.withheld.state_secret.natural"."""
-        return ".".join(self.path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", ".".join(self.path))
+        object.__setattr__(self, "computed", bool(self.total_of))
 
     @property
     def table(self) -> str:
         return self.path[0]
-
-    @property
-    def computed(self) -> bool:
-        return bool(self.total_of)
 
     @property
     def label(self) -> str:
@@ -623,12 +623,18 @@ def nest(values: dict[str, Any]) -> dict[str, Any]:
     `flatten`, for a data file or a template."""
     tree: dict[str, Any] = {}
     for key, value in values.items():
-        *parents, last = key.split(".")
+        parents, last = _split(key)
         node = tree
         for part in parents:
             node = node.setdefault(part, {})
         node[last] = value
     return tree
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(key: str) -> tuple[tuple[str, ...], str]:
+    *parents, last = key.split(".")
+    return tuple(parents), last
 
 
 _ABSENT = object()

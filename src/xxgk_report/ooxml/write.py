@@ -285,14 +285,16 @@ def _text_area_width(document) -> Optional[int]:
     return measures[0] - measures[1] - measures[2]
 
 
-def fit_style_to_line(document, style_id: str, style_size: Optional[int], width: Callable[[str], float]) -> None:
+def fit_style_to_line(document, style_id: str, style_size: Optional[int], width: Callable[[str], float]) -> bool:
     """Shrink the paragraphs of style `style_id` that would not fit on one line of the text
     area: their type size becomes the largest that fits. `width(text)` is the printed width
-    in full-width characters (the 发文机关标志: a long agency name at 小初 is wider than 156 mm)."""
+    in full-width characters (the 发文机关标志: a long agency name at 小初 is wider than 156 mm).
+    Return whether a paragraph was shrunk."""
     w = qn
     width_twips = _text_area_width(document)
     if width_twips is None:
-        return  # a page without a readable size: nothing to fit to
+        return False  # a page without a readable size: nothing to fit to
+    shrunk = False
     for p in document.iter(w("w:p")):
         style = p.find(f"{w('w:pPr')}/{w('w:pStyle')}")
         text = "".join(t.text or "" for t in p.iter(w("w:t"))).strip()
@@ -303,7 +305,9 @@ def fit_style_to_line(document, style_id: str, style_size: Optional[int], width:
         size = max((s for s in sizes if s is not None), default=style_size)
         fit = int(width_twips / 10 / width(text))  # half-points: twips / 20 pt × 2
         if size is None or fit < size:
+            shrunk = True
             for r in runs:
                 set_run_size(r, fit)
+    return shrunk
 
 

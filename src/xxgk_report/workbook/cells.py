@@ -58,7 +58,10 @@ class Grid:
 
 def squeeze(text: str) -> str:
     """A label compared without its whitespace (a line break typed into it, spaces)."""
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,15}")

@@ -35,6 +35,7 @@ HEADINGS = {
 TABLE_TOP = 2
 
 
+@functools.lru_cache(maxsize=8192)
 def ref(row: int, col: int, sheet: str = "") -> str:
     """A cell as Excel names it: E14, or 表三!E14."""
     cell = xl_rowcol_to_cell(row, col)
@@ -58,15 +59,21 @@ class SheetTable:
     def position(cell: spec.Cell) -> tuple[int, int]:
         return TABLE_TOP + cell.row, cell.col
 
-    @property
+    @functools.cached_property
     def labels(self) -> tuple[tuple[spec.Cell, tuple[int, int]], ...]:
         """Every label cell of the table, with its position, in table order."""
         return tuple((c, self.position(c)) for c in self.table.cells if c.field is None)
 
-    @property
+    @functools.cached_property
     def fields(self) -> tuple[tuple[spec.ValueField, tuple[int, int]], ...]:
         """Every value field of the table, with the position of its cell, in field order."""
         return tuple((f, (TABLE_TOP + f.cell[0], f.cell[1])) for f in self.fmt.fields if f.table == self.key)
+
+    @functools.cached_property
+    def covered(self) -> frozenset[tuple[int, int]]:
+        """Every sheet cell the table covers: its label cells with their spans, its values."""
+        return frozenset({(r + r2, c + c2) for cell, (r, c) in self.labels for r2 in range(cell.rowspan)
+                          for c2 in range(cell.colspan)} | {position for _, position in self.fields})
 
     @property
     def note_col(self) -> int:

@@ -61,12 +61,14 @@ class _Reading:
     def fail(self, cell: str, message: str, label: str = "") -> None:
         self.problems.append(RULES["W2"].problem("", (label,) if label else (), message, cell=cell))
 
-    def put(self, path: tuple, value: Any, cell: str) -> None:
+    def put(self, path: tuple, value: Any, cell: str = "") -> None:
+        """Keep a value at its key path, and where it came from (unless already noted)."""
         node = self.data
         for key in path[:-1]:
             node = node.setdefault(key, {})
         node[path[-1]] = value
-        self.locations[format_path(path)] = cell
+        if cell:
+            self.locations[format_path(path)] = cell
 
     def result(self) -> LocatedData:
         notes = []
@@ -147,11 +149,11 @@ class _Reading:
         for field, (r, c) in sheet.fields:
             r, c = r + offset[0], c + offset[1]
             where = layout.ref(r, c, grid.title)
-            self.locations[format_path(field.path)] = where
+            self.locations[field.key] = where
             if field.computed:
                 typed = cell_value(grid, (r, c), spec.COUNT)
                 if typed is not None and (r, c) not in grid.formulas:
-                    self.put(field.path, typed, where)
+                    self.put(field.path, typed)
                 continue
             value = cell_value(grid, (r, c), field.kind)
             shown = grid.value(r, c)
@@ -160,7 +162,7 @@ class _Reading:
             if value is None:
                 self.blanks.append(where)
                 value = 0
-            self.put(field.path, value, where)
+            self.put(field.path, value)
 
     def _offset(self, sheet: layout.SheetTable, grid: Grid) -> Optional[tuple[int, int]]:
         """How far the table was moved as a whole (rows, columns), found by its first label;
@@ -261,14 +263,11 @@ def _stray(sheet: layout.SheetTable, grid: Grid, dr: int, dc: int) -> list[tuple
     """Cells with something in them, in the table's columns from its first row to three rows
     below its last, that are neither a label nor a value of the table: what a row inserted
     between a header and its values pushes out of place (表四's values have no label)."""
-    known = {(r + dr, c + dc) for _, (r, c) in sheet.labels}
-    taken = {(r + dr, c + dc) for cell, (r, c) in sheet.labels for r2 in range(cell.rowspan)
-             for c2 in range(cell.colspan) for r, c in [(r + r2, c + c2)]}
-    taken |= {(r + dr, c + dc) for _, (r, c) in sheet.fields} | known
+    taken = sheet.covered if (dr, dc) == (0, 0) else {(r + dr, c + dc) for r, c in sheet.covered}
     top, bottom = layout.TABLE_TOP + dr, sheet.bottom + dr + 3
     return [(r, c) for r in range(top, bottom) for c in range(dc, dc + sheet.table.n_cols)
             if (r, c) not in taken and (grid.value(r, c) is not None or (r, c) in grid.formulas)]
 
 
 def _same(shown: str, label: str) -> bool:
-    return squeeze(shown) == squeeze(label)
+    return shown == label or squeeze(shown) == squeeze(label)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from ..package import parse_xml
 
 #: the most rows and columns a sheet of a fill-in workbook may reach (正文 has a row a block)
@@ -54,18 +52,14 @@ class Sheet:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _local(name: str) -> str:
-    return f"*[local-name()='{name}']"
-
-
 def scan(parts: dict[str, bytes]) -> dict[str, Sheet]:
     """Every worksheet of the workbook by name, with its extent and its formula and error
     cells; TooLarge when one is out of bounds or odd, UnsafeXML or XMLSyntaxError when its
     XML is not safe."""
     book = parse_xml(parts["xl/workbook.xml"])
     rels = parse_xml(parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.xpath(f"//{_local('Relationship')}")}
-    entries = book.xpath(f"//{_local('sheet')}")
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter("{*}Relationship")}
+    entries = list(book.iter("{*}sheet"))
     if len(entries) > MAX_SHEETS:
         raise TooLarge(f"工作簿有 {len(entries)} 张工作表，填报表只有 5 张；请在新生成的填报表中填写")
     names = [entry.get("name", "") for entry in entries]
@@ -84,27 +78,42 @@ def scan(parts: dict[str, bytes]) -> dict[str, Sheet]:
 
 
 def _sheet(name: str, blob: bytes) -> Sheet:
-    """One sheet's extent, formula cells and error cells."""
+    """One sheet's extent, formula cells and error cells (the references read in bulk: a
+    filled sheet has about 250 cells, and only its totals hold formulas)."""
     if len(blob) > MAX_SHEET_PART:
         raise TooLarge(f"工作表“{name}”的内容有 {len(blob) // (1024 * 1024)} MB，超出了填报表的范围；请删除多余的内容后再试")
     root = parse_xml(blob)
+    cells = list(root.iter("{*}c"))  # in any namespace or none, at any depth
+    refs = [cell.get("r") for cell in cells]
+    joined = " ".join(ref for ref in refs if ref is not None)  # a space in a reference is counted
+    if None in refs or joined.count(" ") != max(0, len(refs) - 1) or (joined and not _REF_LIST.fullmatch(joined + " ")):
+        raise TooLarge(f"工作表“{name}”中有没有位置（或位置写法不对）的格子，不像 Excel、WPS 保存的工作簿；"
+                       "请在 Excel 或 WPS 中另存后再试")
     sheet = Sheet(name)
-    for cell in _CELLS(root):
-        found = _REF.fullmatch(cell.get("r") or "")
-        if not found:
-            raise TooLarge(f"工作表“{name}”中有没有位置（或位置写法不对）的格子，不像 Excel、WPS 保存的工作簿；"
-                           "请在 Excel 或 WPS 中另存后再试")
-        row, col = int(found.group(2)) - 1, _column(found.group(1))
-        if row >= MAX_ROWS or col >= MAX_COLS:
-            raise TooLarge(f"工作表“{name}”在第 {row + 1} 行第 {col + 1} 列有内容，超出了填报表的范围"
-                           f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的内容后再试")
-        sheet.rows, sheet.cols = max(sheet.rows, row + 1), max(sheet.cols, col + 1)
-        parts = {child.tag.rpartition("}")[2]: child for child in cell if isinstance(child.tag, str)} if len(cell) else {}
-        if "f" in parts:
-            sheet.formulas[(row, col)] = parts["f"].text or ""
-        if cell.get("t") == "e":
-            sheet.errors[(row, col)] = (parts["v"].text or "#错误") if "v" in parts else "#错误"
+    if joined:
+        sheet.rows = max(map(int, _ROW_NUMBERS.findall(joined)))
+        sheet.cols = max(map(_column, set(_COLUMN_LETTERS.findall(joined)))) + 1
+    if sheet.rows > MAX_ROWS or sheet.cols > MAX_COLS:
+        where = f"第 {sheet.rows} 行" if sheet.rows > MAX_ROWS else f"第 {sheet.cols} 列"
+        raise TooLarge(f"工作表“{name}”在{where}有内容，超出了填报表的范围"
+                       f"（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余的内容后再试")
+    for formula in root.iter("{*}f"):  # a cell's last <f> is its formula
+        if _local_name(formula.getparent()) == "c":
+            sheet.formulas[_position(formula.getparent())] = formula.text or ""
+    for cell in (cell for cell in cells if cell.get("t") == "e"):
+        values = [child for child in cell if _local_name(child) == "v"]
+        sheet.errors[_position(cell)] = (values[-1].text or "#错误") if values else "#错误"
     return sheet
+
+
+def _local_name(element) -> str:
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+
+
+def _position(cell) -> tuple[int, int]:
+    """(row, col) of a cell, counted from 0 (its reference was checked by `_sheet`)."""
+    found = _REF.fullmatch(cell.get("r"))
+    return int(found.group(2)) - 1, _column(found.group(1))
 
 
 def _column(letters: str) -> int:
@@ -115,5 +124,7 @@ def _column(letters: str) -> int:
     return col - 1
 
 
-#: every cell of a sheet, whatever its namespace (Transitional or Strict)
-_CELLS = etree.XPath(f"//{_local('c')}")
+#: the references joined by spaces, each as `_REF` takes it; their row numbers and column letters
+_REF_LIST = re.compile(r"(?:[A-Za-z]{1,3}0*[0-9]{1,7} )*")
+_ROW_NUMBERS = re.compile(r"[A-Za-z]0*([0-9]+)")
+_COLUMN_LETTERS = re.compile(r"[A-Za-z]+")

@@ -255,6 +255,36 @@ def test_a_report_never_replaces_a_template(run, tmp_path):
     assert result.exit_code == 1 and "是一个模板" in result.stderr
 
 
+@pytest.mark.parametrize("draft", [False, True], ids=["report", "draft"])
+def test_a_report_whose_text_has_braces_is_rebuilt_over_itself(run, tmp_path, draft):
+    # 「{{ 示例 }}」 in the text is printed as it is; the report is still ours, not a template
+    data = read_yaml(FIXTURES / "checks-2023.yaml")
+    data["overview"] = ["本年度{{ 示例 }}工作情况{% 如下 %}。"]
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    options = ["--draft"] if draft else []
+    first = run(tmp_path / "a.yaml", "-o", "a.docx", *options)
+    assert first.exit_code == 0, first.output
+    written = (tmp_path / "a.docx").read_bytes()
+    assert "本年度{{ 示例 }}工作情况{% 如下 %}。" in [p.text for p in dr.paragraphs(written)]
+    again = run(tmp_path / "a.yaml", "-o", "a.docx", *options)
+    assert again.exit_code == 0 and "是一个模板" not in again.output, again.output
+    assert (tmp_path / "a.docx").read_bytes() == written
+
+
+def test_a_report_of_ours_made_into_a_template_is_not_replaced(run, tmp_path):
+    assert run(FIXTURES / "checks-2023.yaml", "-o", "a.docx").exit_code == 0
+    with zipfile.ZipFile(tmp_path / "a.docx") as ours:  # someone put tags in it: a template now
+        parts = {n: ours.read(n) for n in ours.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace("2023".encode(), b"{{ year }}", 1)
+    with zipfile.ZipFile(tmp_path / "a.docx", "w") as template:
+        for name, blob in parts.items():
+            template.writestr(name, blob)
+    before = (tmp_path / "a.docx").read_bytes()
+    result = run(FIXTURES / "checks-2023.yaml", "-o", "a.docx")
+    assert result.exit_code == 1 and "是一个模板" in result.stderr
+    assert (tmp_path / "a.docx").read_bytes() == before
+
+
 def test_a_failed_rename_puts_every_file_back(run, tmp_path):
     source = tmp_path / "a.yaml"
     source.write_text(yaml.safe_dump(read_yaml(FIXTURES / "checks-2023.yaml"), allow_unicode=True), encoding="utf-8")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import io
 import re
 
+from lxml import etree
+
 from .errors import Problem, count_errors
 from .ooxml import element, paragraph_properties, run, run_properties
-from .package import deterministic_zip
+from .outputs import fingerprint
+from .package import deterministic_zip, parse_xml
 
 DRAFT_MARK = "草稿"
 DRAFT_COLOR = "C00000"
@@ -85,4 +88,17 @@ def as_draft(blob: bytes, findings: list[Problem]) -> bytes:
     mark_draft(document, findings)
     out = io.BytesIO()
     document.save(out)
-    return deterministic_zip(out.getvalue())
+    return deterministic_zip(out.getvalue(), _restamp)
+
+
+def _restamp(parts: dict[str, bytes]) -> None:
+    """The draft's properties say the fingerprint of its own body (see `outputs.fingerprint`)."""
+    if "docProps/core.xml" not in parts:
+        return
+    core = parse_xml(parts["docProps/core.xml"])
+    for identifier in core.iter(_IDENTIFIER):
+        identifier.text = fingerprint(parts["word/document.xml"])
+    parts["docProps/core.xml"] = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_IDENTIFIER = "{http://purl.org/dc/elements/1.1/}identifier"

@@ -15,6 +15,7 @@ another case of letters on a case-insensitive disk).
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -160,16 +161,26 @@ def is_template(path: Path) -> bool:
 REPORT_MARK = "由 make-report 生成"
 
 
+def fingerprint(body: bytes) -> str:
+    """What a report of ours says of its body (word/document.xml) in its properties
+    (dc:identifier): a report still as we wrote it is known as ours even when its text has
+    {{ }} in it (a template's tags); one changed since is judged by what it holds."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
 def refuse_replacing(outputs: Iterable[Path]) -> None:
     """OutputError when an output .docx exists and is not a report this tool wrote: a
-    template (a .docx with {{ }} or {% %} tags, such as another unit's, or a shipped one: a
-    report never holds them), a unit's published report in the same folder, a document
-    someone typed. Only our own reports are replaced."""
+    template (a .docx with {{ }} or {% %} tags, such as another unit's, or a shipped one;
+    unless it is a report of ours as we wrote it, whose text has them), a unit's published
+    report in the same folder, a document someone typed. Only our own reports are replaced."""
     for output in outputs:
         if output.suffix.lower() != ".docx" or not output.exists():
             continue
         parts = zip_entries(output, (_BODY, _CORE), ".docx")
-        if _has_tags(parts.get(_BODY, b"")):
+        core, body = parts.get(_CORE, b""), parts.get(_BODY, b"")
+        if REPORT_MARK.encode("utf-8") in core and fingerprint(body).encode("ascii") in core:
+            continue  # ours, unchanged
+        if _has_tags(body):
             raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
         if REPORT_MARK.encode("utf-8") not in parts.get(_CORE, b""):
             raise OutputError(f"输出文件 {output} 已存在，但不是 make-report 生成的报告（可能是单位报送的报告或别人的文档），"

@@ -89,7 +89,11 @@ def zip_parts(parts: dict[str, bytes], after: bytes = b"") -> bytes:
     return out.getvalue()
 
 
-def deterministic_zip(blob: bytes) -> bytes:
-    """Return the same .docx package with fixed entry times, so equal input gives equal bytes."""
+def deterministic_zip(blob: bytes, edit: Optional[Callable[[dict[str, bytes]], None]] = None) -> bytes:
+    """Return the same .docx package with fixed entry times, so equal input gives equal bytes;
+    `edit` may change its parts first (in place)."""
     with zipfile.ZipFile(io.BytesIO(blob)) as source:
-        return zip_parts({info.filename: source.read(info.filename) for info in source.infolist()})
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    if edit is not None:
+        edit(parts)
+    return zip_parts(parts)

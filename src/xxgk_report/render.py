@@ -28,7 +28,7 @@ from lxml import etree
 
 from . import code_cache, spec
 from .context import report_context
-from .outputs import REPORT_MARK
+from .outputs import REPORT_MARK, fingerprint
 from .draft import as_draft
 from .errors import Problem, TemplateError, os_reason
 from .files import InputError, read_zip
@@ -43,6 +43,7 @@ from .syntax import compile_template
 
 #: the document properties, written from the data (`core_properties`)
 CORE = "docProps/core.xml"
+BODY = "word/document.xml"
 #: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
 LETTERHEAD_STYLE = "Letterhead"
 
@@ -117,8 +118,9 @@ def _letterhead_size(styles: Optional[bytes]) -> Optional[int]:
 # Rendering
 
 
-def core_properties(report: Report) -> bytes:
-    """docProps/core.xml from the data, so that the same data gives the same bytes."""
+def core_properties(report: Report, body: bytes) -> bytes:
+    """docProps/core.xml from the data (so that the same data gives the same bytes), with our
+    mark and the fingerprint of the report's `body` (word/document.xml)."""
     stamp = report.date or dt.date(report.year + 1, 1, 1)
     when = f"{stamp.isoformat()}T00:00:00Z"
     values = [
@@ -126,6 +128,7 @@ def core_properties(report: Report) -> bytes:
         ("cp:keywords", f"政府信息公开;{report.year}"), ("dc:description", REPORT_MARK),
         ("cp:lastModifiedBy", report.agency), ("cp:revision", "1"), ("dcterms:created", when),
         ("dcterms:modified", when), ("cp:category", ""), ("dc:language", "zh-CN"),
+        ("dc:identifier", fingerprint(body)),
     ]
     root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
     for tag, text in values:
@@ -150,7 +153,7 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     with `draft` (the findings of the checks), a draft that lists them."""
     compiled = load_template(template)
     context = report_context(report)
-    parts = {CORE: core_properties(report)} if CORE in compiled.parts else {}
+    parts = {CORE: b""} if CORE in compiled.parts else {}  # written last, first in the package
     budget = Budget()  # one for the whole document, however many parts it has
     for name, part_template in compiled.templates.items():
         parts[name] = blob = render_part(part_template, context, budget).encode("utf-8")
@@ -161,8 +164,10 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
         problems = rendered_problems(name, tree)
         if problems:
             raise TemplateError(f"模板 {template} 生成的 {name} 有不允许的内容。", tuple(problems))
-        if name == "word/document.xml" and compiled.letterhead and \
+        if name == BODY and compiled.letterhead and \
                 fit_style_to_line(tree, LETTERHEAD_STYLE, compiled.letterhead_size, text_width):
             parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if CORE in parts:
+        parts[CORE] = core_properties(report, parts.get(BODY) or compiled.parts.get(BODY, b""))
     blob = zip_parts(parts, after=compiled.fixed)
     return as_draft(blob, draft) if draft is not None else blob

@@ -243,3 +243,16 @@ def test_the_scan_finds_cells_formulas_and_errors_in_any_namespace_and_depth():
         _sheet("表三", b'<worksheet><c r="A10001"/></worksheet>')
     with pytest.raises(TooLarge, match="在第 65 列有内容"):
         _sheet("表三", b'<worksheet><c r="BM1"/></worksheet>')
+
+
+def test_a_batch_loads_the_readers_its_files_need_before_its_workers_start():
+    # forked workers inherit what the parent imported: each would otherwise import it again
+    import subprocess
+    import sys
+    code = ("import sys; from xxgk_report import api; before = {m for m in sys.modules};"
+            "api.warm_up(None, ['a.yaml']); yaml_only = {m for m in sys.modules} - before;"
+            "api.warm_up(None, ['a.yaml', 'b.XLSX', 'c.pdf']); added = {m for m in sys.modules} - before;"
+            "print(sorted(m for m in yaml_only if m.startswith(('python_calamine', 'xxgk_report.workbook', 'xxgk_report.extract'))));"
+            "print('python_calamine' in added, 'xxgk_report.workbook.read' in added, 'xxgk_report.extract' in added)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert shown[:2] == ["[]", "True True True"]

@@ -29,6 +29,7 @@ from .errors import (
 from .model import Report, build_report, load_report
 from .outputs import (Staged, refuse_overwriting, refuse_replacing, require_suffix,
                       write_atomic)
+from .reader import load_readers
 from .render import load_template, render_docx
 from .rules import RULES
 from .variants import DEFAULT_FOR_FORMAT, is_path, shipped, template_path
@@ -185,8 +186,10 @@ def render_report(data: Data, template: Optional[str] = None, *, previous: Optio
     return render_checked(_as_report(data), template, previous=previous, draft=draft)[0]
 
 
-def warm_up(template: Optional[str] = None) -> None:
-    """Compile the templates a batch will use before its workers start (they inherit them)."""
+def warm_up(template: Optional[str] = None, sources: Sequence[Union[str, os.PathLike]] = ()) -> None:
+    """Compile the templates a batch will use, and load the readers its files (`sources`)
+    need, before its workers start (they inherit both)."""
+    load_readers(Path(source) for source in sources)
     names = [template] if template else list(DEFAULT_FOR_FORMAT.values())
     for name in names:
         try:

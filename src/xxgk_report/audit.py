@@ -28,6 +28,7 @@ from .errors import DataError, Problem, ReportError
 from .files import zip_part
 from .model import load_report
 from .pool import Lost, run_tasks
+from .reader import load_readers
 from .rules import RULES
 
 PASSED, RETURNED, MISSING, UNREADABLE = "通过", "退回", "缺报", "无法读取"
@@ -164,6 +165,7 @@ def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous:
         raise ReportError("没有找到任何报告或数据文件（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）"
                           + (f"；另有 {len(skipped)} 个文件不能读取，如 {skipped[0][0]}（{skipped[0][1]}）" if skipped else ""))
     roster, notes = _roster(roster)
+    load_readers(files)  # before the workers start: they inherit the readers
     last_year, unknown = _previous_files(previous, jobs)
     reads = run_tasks([(f, last_year) for f in files], _read_one, jobs, TIMEOUT, _lost, on_done)
     if previous is not None:

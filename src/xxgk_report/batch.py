@@ -207,7 +207,7 @@ def build_many(pairs: list[tuple[Path, Path]], template: Optional[str] = None, d
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs) or 1))
     tasks = [(source, target, template, draft, html, html_fragment) for source, target in pairs]
     try:
-        api.warm_up(template)
+        api.warm_up(template, [source for source, _ in pairs])
     except KeyboardInterrupt:
         raise Interrupted([], len(tasks)) from None
     return run_tasks(tasks, _task, jobs, timeout, lambda args, why: _lost(args, why, timeout), on_done)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
 
@@ -172,6 +172,18 @@ def read_data(path: Path) -> Any:
     if path.suffix.lower() == ".json":
         return _read_json(text, source)
     return _read_yaml(text, source)
+
+
+def load_readers(paths: Iterable[Path]) -> None:
+    """Import the readers these files need (a workbook's, a published report's), as a batch
+    does before its workers start: they inherit them instead of each importing them."""
+    suffixes = {Path(path).suffix.lower() for path in paths}
+    if ".xlsx" in suffixes:
+        import python_calamine  # noqa: F401, PLC0415
+
+        from .workbook.read import read_workbook  # noqa: F401, PLC0415
+    if suffixes & set(REPORT_SUFFIXES):
+        from .extract import read_report  # noqa: F401, PLC0415
 
 
 def _read_json(text: str, source: str) -> Any:

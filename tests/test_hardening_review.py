@@ -271,6 +271,19 @@ def test_a_report_whose_text_has_braces_is_rebuilt_over_itself(run, tmp_path, dr
     assert (tmp_path / "a.docx").read_bytes() == written
 
 
+def test_a_damaged_report_of_ours_is_replaced(run, tmp_path):
+    assert run(FIXTURES / "checks-2023.yaml", "-o", "a.docx").exit_code == 0
+    with zipfile.ZipFile(tmp_path / "a.docx") as ours:
+        body = ours.getinfo("word/document.xml")
+        start = body.header_offset + 30 + len(body.filename.encode()) + len(body.extra)
+    blob = bytearray((tmp_path / "a.docx").read_bytes())
+    blob[start + body.compress_size // 2] ^= 0xFF  # the body no longer inflates to its checksum
+    (tmp_path / "a.docx").write_bytes(bytes(blob))
+    result = run(FIXTURES / "checks-2023.yaml", "-o", "a.docx")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.docx").read_bytes() != bytes(blob)
+
+
 def test_a_report_of_ours_made_into_a_template_is_not_replaced(run, tmp_path):
     assert run(FIXTURES / "checks-2023.yaml", "-o", "a.docx").exit_code == 0
     with zipfile.ZipFile(tmp_path / "a.docx") as ours:  # someone put tags in it: a template now

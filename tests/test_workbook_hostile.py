@@ -239,6 +239,9 @@ def test_the_scan_finds_cells_formulas_and_errors_in_any_namespace_and_depth():
     for bad in ('<c r=""/>', "<c/>", '<c r="A"/>', '<c r="A1 B2"/>', '<c r="ABCD1"/>'):
         with pytest.raises(TooLarge, match="没有位置"):
             _sheet("表三", f'<worksheet><sheetData><row><c r="A1"/>{bad}</row></sheetData></worksheet>'.encode())
+    for alone in ('<c r=""><f>1+1</f></c>', '<c r="" t="e"><v>#N/A</v></c>', '<c r=""/>'):  # the only cell
+        with pytest.raises(TooLarge, match="没有位置"):
+            _sheet("表三", f"<worksheet><sheetData><row>{alone}</row></sheetData></worksheet>".encode())
     with pytest.raises(TooLarge, match="在第 10001 行有内容"):
         _sheet("表三", b'<worksheet><c r="A10001"/></worksheet>')
     with pytest.raises(TooLarge, match="在第 65 列有内容"):
@@ -256,3 +259,21 @@ def test_a_batch_loads_the_readers_its_files_need_before_its_workers_start():
             "print('python_calamine' in added, 'xxgk_report.workbook.read' in added, 'xxgk_report.extract' in added)")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert shown[:2] == ["[]", "True True True"]
+
+
+def test_many_references_with_leading_zeros_and_one_bad_one_are_refused_at_once(run, tmp_path):
+    # 「A0001」 can be read as zeros then digits in several ways: matched naively over the whole
+    # list, 20 of them and one bad reference took the reader's whole minute
+    def padded(text: str) -> str:
+        cells = "".join(f'<c r="{col}0000001"/>' for col in ("A", "B", "C", "D", "E") * 8)
+        return text.replace("</sheetData>", f'<row r="1">{cells}</row><row r="999"><c r="A999x"/></row></sheetData>')
+    path = rebuilt(workbook_of(FULL, tmp_path), {SHEET5: padded})
+    with within(10):
+        refused(run, tmp_path, path, "没有位置")
+
+
+def test_a_workbook_calamine_cannot_parse_is_named_in_chinese(run, tmp_path):
+    broken = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>x</t></si'
+    output = refused(run, tmp_path, rebuilt(workbook_of(FULL, tmp_path), {"xl/sharedStrings.xml": broken}),
+                     "工作簿已损坏或含有不支持的内容，无法读取（表格内容无法解析）")
+    assert "Error" not in output and "Calamine" not in output

@@ -176,13 +176,15 @@ def refuse_replacing(outputs: Iterable[Path]) -> None:
     for output in outputs:
         if output.suffix.lower() != ".docx" or not output.exists():
             continue
-        parts = zip_entries(output, (_BODY, _CORE), ".docx")
+        # both at once; the properties alone when the body cannot be read (a damaged report of ours)
+        parts = zip_entries(output, (_BODY, _CORE), ".docx") or {_CORE: zip_part(output, _CORE, ".docx")}
         core, body = parts.get(_CORE, b""), parts.get(_BODY, b"")
-        if REPORT_MARK.encode("utf-8") in core and fingerprint(body).encode("ascii") in core:
+        ours = REPORT_MARK.encode("utf-8") in core
+        if ours and fingerprint(body).encode("ascii") in core:
             continue  # ours, unchanged
         if _has_tags(body):
             raise OutputError(f"输出文件 {output} 是一个模板（其中有 {{{{ }}}} 标签），不能用报告覆盖它；请用 -o 另选输出文件")
-        if REPORT_MARK.encode("utf-8") not in parts.get(_CORE, b""):
+        if not ours:
             raise OutputError(f"输出文件 {output} 已存在，但不是 make-report 生成的报告（可能是单位报送的报告或别人的文档），"
                               "未覆盖；请用 -o 另选输出文件，或先把它移走")
 

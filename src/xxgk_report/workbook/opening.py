@@ -80,5 +80,5 @@ def _read(path: Path) -> dict[str, tuple]:
         raise _Refused(_DAMAGED.format("XML 格式错误")) from None
     except python_calamine.PasswordError:
         raise _Refused(_OLE_MESSAGE) from None
-    except (python_calamine.CalamineError, ValueError, KeyError, OverflowError) as exc:
-        raise _Refused(_DAMAGED.format(type(exc).__name__)) from None
+    except (python_calamine.CalamineError, ValueError, KeyError, OverflowError):
+        raise _Refused(_DAMAGED.format("表格内容无法解析")) from None

@@ -86,7 +86,7 @@ def _sheet(name: str, blob: bytes) -> Sheet:
     cells = list(root.iter("{*}c"))  # in any namespace or none, at any depth
     refs = [cell.get("r") for cell in cells]
     joined = " ".join(ref for ref in refs if ref is not None)  # a space in a reference is counted
-    if None in refs or joined.count(" ") != max(0, len(refs) - 1) or (joined and not _REF_LIST.fullmatch(joined + " ")):
+    if None in refs or joined.count(" ") != max(0, len(refs) - 1) or (refs and not _REF_LIST.fullmatch(joined + " ")):
         raise TooLarge(f"工作表“{name}”中有没有位置（或位置写法不对）的格子，不像 Excel、WPS 保存的工作簿；"
                        "请在 Excel 或 WPS 中另存后再试")
     sheet = Sheet(name)
@@ -124,7 +124,9 @@ def _column(letters: str) -> int:
     return col - 1
 
 
-#: the references joined by spaces, each as `_REF` takes it; their row numbers and column letters
-_REF_LIST = re.compile(r"(?:[A-Za-z]{1,3}0*[0-9]{1,7} )*")
+#: the references joined by spaces, each as `_REF` takes it (written so that a reference matches
+#: one way only: 「A0001」 read as 0*+[0-9]{1,7} in several ways made a long list of them, with
+#: one bad reference at its end, take exponential time); their row numbers and column letters
+_REF_LIST = re.compile(r"(?:[A-Za-z]{1,3}(?:0*[1-9][0-9]{0,6}|0+) )*")
 _ROW_NUMBERS = re.compile(r"[A-Za-z]0*([0-9]+)")
 _COLUMN_LETTERS = re.compile(r"[A-Za-z]+")

@@ -41,9 +41,8 @@ from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
 from .syntax import compile_template
 
-#: the document properties, written from the data (`core_properties`)
-CORE = "docProps/core.xml"
-BODY = "word/document.xml"
+#: the document properties (written from the data: `core_properties`) and the body
+CORE, BODY = "docProps/core.xml", "word/document.xml"
 #: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
 LETTERHEAD_STYLE = "Letterhead"
 
@@ -94,7 +93,7 @@ def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
                  if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
     fixed = zip_parts({name: blob for name, blob in parts.items() if name not in templates and name != CORE})
     return CompiledTemplate(Path(path), parts, templates, _letterhead_size(parts.get("word/styles.xml")),
-                            LETTERHEAD_STYLE.encode() in parts.get("word/document.xml", b""), fixed)
+                            LETTERHEAD_STYLE.encode() in parts.get(BODY, b""), fixed)
 
 
 def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template:

@@ -15,7 +15,7 @@ from lxml import etree
 from .errors import Problem, count_errors
 from .ooxml import element, paragraph_properties, run, run_properties
 from .outputs import fingerprint
-from .package import deterministic_zip, parse_xml
+from .package import BODY_PART, CORE_PART, deterministic_zip, parse_xml
 
 DRAFT_MARK = "草稿"
 DRAFT_COLOR = "C00000"
@@ -93,12 +93,12 @@ def as_draft(blob: bytes, findings: list[Problem]) -> bytes:
 
 def _restamp(parts: dict[str, bytes]) -> None:
     """The draft's properties say the fingerprint of its own body (see `outputs.fingerprint`)."""
-    if "docProps/core.xml" not in parts:
+    if CORE_PART not in parts:
         return
-    core = parse_xml(parts["docProps/core.xml"])
+    core = parse_xml(parts[CORE_PART])
     for identifier in core.iter(_IDENTIFIER):
-        identifier.text = fingerprint(parts["word/document.xml"])
-    parts["docProps/core.xml"] = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
+        identifier.text = fingerprint(parts[BODY_PART])
+    parts[CORE_PART] = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 _IDENTIFIER = "{http://purl.org/dc/elements/1.1/}identifier"

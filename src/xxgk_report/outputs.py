@@ -23,6 +23,7 @@ from typing import Iterable, Optional
 
 from .errors import OutputError, os_reason
 from .files import zip_entries, zip_part
+from .package import BODY_PART, CORE_PART
 
 
 def _umask() -> int:
@@ -145,16 +146,13 @@ def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[tuple[Optional[
             raise OutputError(f"输出文件 {output} 就是{found[1]} {found[0]}，不能覆盖；请用 -o 另选输出文件")
 
 
-_BODY, _CORE = "word/document.xml", "docProps/core.xml"
-
-
 def _has_tags(body: bytes) -> bool:
     return b"{{" in body or b"{%" in body
 
 
 def is_template(path: Path) -> bool:
     """Whether `path` is a .docx with {{ }} or {% %} tags in it (a report never holds them)."""
-    return _has_tags(zip_part(path, _BODY, ".docx"))  # an unreadable .docx is not a template either
+    return _has_tags(zip_part(path, BODY_PART, ".docx"))  # an unreadable .docx is not a template either
 
 
 #: what every report this tool writes says in its document properties (docProps/core.xml)
@@ -177,8 +175,9 @@ def refuse_replacing(outputs: Iterable[Path]) -> None:
         if output.suffix.lower() != ".docx" or not output.exists():
             continue
         # both at once; the properties alone when the body cannot be read (a damaged report of ours)
-        parts = zip_entries(output, (_BODY, _CORE), ".docx") or {_CORE: zip_part(output, _CORE, ".docx")}
-        core, body = parts.get(_CORE, b""), parts.get(_BODY, b"")
+        parts = zip_entries(output, (BODY_PART, CORE_PART), ".docx") or \
+            {CORE_PART: zip_part(output, CORE_PART, ".docx")}
+        core, body = parts.get(CORE_PART, b""), parts.get(BODY_PART, b"")
         ours = REPORT_MARK.encode("utf-8") in core
         if ours and fingerprint(body).encode("ascii") in core:
             continue  # ours, unchanged

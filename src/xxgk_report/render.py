@@ -36,13 +36,11 @@ from .formatting import text_width
 from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Report
 from .ooxml import fit_style_to_line, style_size
-from .package import UnsafeXML, parse_xml, xml_text, zip_parts
+from .package import BODY_PART, CORE_PART, UnsafeXML, parse_xml, xml_text, zip_parts
 from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
 from .syntax import compile_template
 
-#: the document properties (written from the data: `core_properties`) and the body
-CORE, BODY = "docProps/core.xml", "word/document.xml"
 #: the style of a 发文机关标志 (templates/letterhead.docx; keep it in a custom template too)
 LETTERHEAD_STYLE = "Letterhead"
 
@@ -91,9 +89,9 @@ def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
     env = jinja_environment()
     templates = {name: _compile(env, name, blob) for name, blob in parts.items()
                  if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
-    fixed = zip_parts({name: blob for name, blob in parts.items() if name not in templates and name != CORE})
+    fixed = zip_parts({name: blob for name, blob in parts.items() if name not in templates and name != CORE_PART})
     return CompiledTemplate(Path(path), parts, templates, _letterhead_size(parts.get("word/styles.xml")),
-                            LETTERHEAD_STYLE.encode() in parts.get(BODY, b""), fixed)
+                            LETTERHEAD_STYLE.encode() in parts.get(BODY_PART, b""), fixed)
 
 
 def _compile(env: jinja2.Environment, name: str, blob: bytes) -> jinja2.Template:
@@ -152,7 +150,7 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
     with `draft` (the findings of the checks), a draft that lists them."""
     compiled = load_template(template)
     context = report_context(report)
-    parts = {CORE: b""} if CORE in compiled.parts else {}  # written last, first in the package
+    parts = {CORE_PART: b""} if CORE_PART in compiled.parts else {}  # written last, first in the package
     budget = Budget()  # one for the whole document, however many parts it has
     for name, part_template in compiled.templates.items():
         parts[name] = blob = render_part(part_template, context, budget).encode("utf-8")
@@ -163,10 +161,10 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
         problems = rendered_problems(name, tree)
         if problems:
             raise TemplateError(f"模板 {template} 生成的 {name} 有不允许的内容。", tuple(problems))
-        if name == BODY and compiled.letterhead and \
+        if name == BODY_PART and compiled.letterhead and \
                 fit_style_to_line(tree, LETTERHEAD_STYLE, compiled.letterhead_size, text_width):
             parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if CORE in parts:
-        parts[CORE] = core_properties(report, parts.get(BODY) or compiled.parts.get(BODY, b""))
+    if CORE_PART in parts:
+        parts[CORE_PART] = core_properties(report, parts.get(BODY_PART) or compiled.parts.get(BODY_PART, b""))
     blob = zip_parts(parts, after=compiled.fixed)
     return as_draft(blob, draft) if draft is not None else blob

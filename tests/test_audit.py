@@ -194,6 +194,49 @@ def test_each_planted_defect_is_found_at_its_unit_and_place(review):
     assert units["某某县戊镇人民政府"].findings[0].message == "名单中的“某某县戊镇人民政府”没有交来报告或数据文件"
 
 
+def test_an_agency_with_several_files_last_year(tmp_path, monkeypatch):
+    """Of an agency's files in last year's folder: its report as YAML and as Word (they
+    agree) is one report; two whose tables differ are none, and R8 names them; a file of
+    the year before that is preferred to an older one. Each of last year's files is read once."""
+    import xxgk_report.model as model
+    read, real = [], model.read_data
+    log = tmp_path / "读取.txt"
+
+    def logged(path, *args, **kwargs):  # in the workers: they append to one file
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{Path(path).name}\n")
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(model, "read_data", logged)
+    units, previous = tmp_path / "各单位", tmp_path / "上年"
+    data = {name: unit(name, n) for n, name in enumerate(("甲镇人民政府", "乙镇人民政府", "丙镇人民政府"))}
+    for name, content in data.items():
+        write(units / f"{name}.yaml", content)
+    chain = last_year(data["甲镇人民政府"])
+    chain["proactive"]["normative_documents"]["in_force"] = 8             # C2 against either copy
+    write(previous / "甲镇.yaml", chain)
+    write(previous / "甲镇.docx", api.render_report(build_report(copy.deepcopy(chain))))
+    write(previous / "乙镇.yaml", last_year(data["乙镇人民政府"]))
+    other = last_year(data["乙镇人民政府"])
+    other["proactive"]["licensing"] += 1
+    write(previous / "乙镇-初稿.yaml", other)
+    older = last_year(data["丙镇人民政府"])
+    older.update(year=2021, date="2022-01-15")
+    write(previous / "丙镇（2021年）.yaml", older)                        # C3 if it were used (it sorts last)
+    chain = last_year(data["丙镇人民政府"])
+    chain["proactive"]["normative_documents"]["in_force"] = 8
+    write(previous / "丙镇.yaml", chain)
+    review = api.audit([units], previous=previous, jobs=2)
+    found = {u.name: u.read.findings for u in review.units}
+    assert [p.rule for p in found[COUNTY + "甲镇人民政府"]] == ["C2"]
+    assert [p.rule for p in found[COUNTY + "丙镇人民政府"]] == ["C2"]
+    assert [str(p.message) for p in found[COUNTY + "乙镇人民政府"]] == [
+        "上年文件夹中有 2 份“某某县乙镇人民政府”的报告（乙镇-初稿.yaml、乙镇.yaml），表格数字不同，"
+        "不知道以哪一份为准，跨年核对（C1—C4、S4）未进行；请只保留正确的一份"]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert sorted(name for name in lines if not name.endswith("人民政府.yaml")) == \
+        sorted(["丙镇（2021年）.yaml", "丙镇.yaml", "乙镇-初稿.yaml", "乙镇.yaml", "甲镇.docx", "甲镇.yaml"])
+
+
 def test_a_file_that_cannot_be_read_or_crashes_its_reader_never_stops_the_audit(review):
     units = {name: found[0] for name, found in by_name(review).items()}
     broken = units["坏文件.pdf"]

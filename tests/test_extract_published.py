@@ -388,6 +388,22 @@ def test_a_password_protected_pdf_is_refused_by_name(run, tmp_path, full_docx):
     assert "错误 D1 PDF 设置了打开密码（或加密方式不受支持），无法读取；请去掉密码后另存一份再读" in result.output
 
 
+@needs_soffice
+def test_a_pdf_with_only_a_permissions_password_is_read_whole(tmp_path, full_docx):
+    """Published PDFs often forbid copying and editing (a permissions password, which some
+    call the owner password) and open without one: such a PDF is read like any other."""
+    source = tmp_path / "限制编辑.docx"
+    source.write_bytes(full_docx)
+    path = soffice_convert(source, 'pdf:writer_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},'
+                                   '"PermissionPassword":{"type":"string","value":"abc"},'
+                                   '"EnableCopyingOfContent":{"type":"boolean","value":"false"},'
+                                   '"Changes":{"type":"long","value":"0"}}', tmp_path)
+    assert b"/Encrypt" in path.read_bytes()
+    result = extract(path)
+    assert result.problems == []
+    every_cell(result, load_report(FULL))
+
+
 @pytest.fixture(scope="module")
 def word97(tmp_path_factory) -> Path:
     """The full fixture as a Word 97–2003 .doc, saved by LibreOffice."""

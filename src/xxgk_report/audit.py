@@ -26,7 +26,7 @@ from .batch import _agency, data_files
 from .county import _suggest, name_key
 from .errors import DataError, Problem, ReportError
 from .files import zip_part
-from .model import load_report
+from .model import Report, load_report
 from .pool import Lost, run_tasks
 from .reader import load_readers
 from .rules import RULES
@@ -115,11 +115,35 @@ def _read_one(task: tuple[Path, dict]) -> Read:
             first = next((p for p in exc.problems if p.is_error), None)
             return Read(source, _agency(source), reason=first.message if first else "无法读取")
         return Read(source, _agency(source), findings=sorted(exc.problems, key=lambda p: not p.is_error))
-    last = previous.get(name_key(report.agency))
-    findings = api.check(report, last)
+    last, unsure = _last_year_for(report, previous.get(name_key(report.agency), []))
+    findings = sorted(api.check(report, last) + unsure, key=lambda p: not p.is_error)
     texts = {key: [p.heading + p.text for p in paragraphs] for key, paragraphs in report.narrative.items()}
     return Read(source, report.agency, report.year, report.format, report.coverage, len(report.unread),
                 findings, dict(report.values), texts)
+
+
+def _last_year_for(report: Report, found: list[Report | Path]) -> tuple[Optional[Report | Path], list[Problem]]:
+    """Which of an agency's files in last year's folder the cross-year checks use: one of
+    the year before (or of any year, when none is), the one with most cells read. Several
+    whose tables agree (a report's .docx and its .pdf) are one; several whose tables differ
+    are none, with an R8 naming them. A file that could not be read is used only when it is
+    the only one (its check then says why: C4)."""
+    reports = [r for r in found if isinstance(r, Report)]
+    candidates = sorted([r for r in reports if r.year == report.year - 1] or reports, key=lambda r: len(r.unread))
+    if not candidates:
+        return (found[0] if found else None), []
+    if all(_agree(candidates[0], other) for other in candidates[1:]):
+        return candidates[0], []
+    names = "、".join(r.source.name for r in candidates if r.source)
+    return None, [RULES["R8"].problem("", (), f"上年文件夹中有 {len(candidates)} 份“{report.agency}”的报告（{names}），"
+                                      f"表格数字不同，不知道以哪一份为准，跨年核对（C1—C4、S4）未进行；请只保留正确的一份")]
+
+
+def _agree(one: Report, other: Report) -> bool:
+    """Whether two reports give the same number in every cell both could read."""
+    unread = set(one.unread) | set(other.unread)
+    return one.format == other.format and all(value == other.values.get(key) for key, value in one.values.items()
+                                              if key not in unread)
 
 
 def _lost(task: tuple[Path, dict], why: Lost) -> Read:
@@ -127,18 +151,21 @@ def _lost(task: tuple[Path, dict], why: Lost) -> Read:
     return Read(task[0], _agency(task[0], here=True), reason=reason)
 
 
-def _previous_files(folder: Optional[Path], jobs: int) -> tuple[dict[str, Path], list[Path]]:
-    """Last year's file of each agency in `folder`, by `name_key`; the files whose agency
-    could not be read."""
+def _previous_files(folder: Optional[Path], jobs: int) -> tuple[dict[str, list[Report | Path]], list[Path]]:
+    """Last year's files of each agency in `folder`, by `name_key`, each read once: its
+    Report, or its path when only its agency could be read; the files whose agency could not."""
     if folder is None:
         return {}, []
     files = data_files([folder])
-    reads = run_tasks([(f, {}) for f in files], _agency_of, jobs, TIMEOUT, lambda task, why: "")
-    return ({name_key(agency): path for path, agency in zip(files, reads) if agency},
-            [path for path, agency in zip(files, reads) if not agency])
+    reads = run_tasks(files, _last_year_file, jobs, TIMEOUT, lambda path, why: ("", None))
+    found: dict[str, list[Report | Path]] = {}
+    for path, (agency, report) in zip(files, reads, strict=True):
+        if agency:
+            found.setdefault(name_key(agency), []).append(report or path)
+    return found, [path for path, (agency, _) in zip(files, reads, strict=True) if not agency]
 
 
-def _without_last_year(reads: list[Read], last_year: dict[str, Path], unknown: list[Path]) -> None:
+def _without_last_year(reads: list[Read], last_year: dict[str, list], unknown: list[Path]) -> None:
     """R8 for each unit whose last year's file was not found (naming the files that could not be read)."""
     also = f"；上年文件夹中另有无法读取的文件：{'、'.join(p.name for p in unknown[:5])}" if unknown else ""
     for read in reads:
@@ -147,11 +174,13 @@ def _without_last_year(reads: list[Read], last_year: dict[str, Path], unknown: l
                                                      f"跨年核对（C1—C4、S4）未进行{also}"))
 
 
-def _agency_of(task: tuple[Path, dict]) -> str:
+def _last_year_file(path: Path) -> tuple[str, Optional[Report]]:
+    """(agency, report) of one of last year's files; (agency or "", None) when it cannot be read."""
     try:
-        return load_report(task[0]).agency
+        report = load_report(path)
     except DataError:
-        return _agency(task[0])
+        return _agency(path), None
+    return report.agency, report
 
 
 def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous: Optional[Path] = None,

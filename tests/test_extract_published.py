@@ -439,6 +439,60 @@ def test_a_docx_or_a_web_page_saved_as_doc_is_read_as_what_it_is_without_libreof
         same_narrative(every_cell(extract(path), report), report)
 
 
+def web_archive(page: str, charset: str, encoding: str) -> bytes:
+    """`page` saved as one file with a picture, as Word saves a 「单个文件网页」 (MIME
+    multipart/related; its HTML quoted-printable or base64, in `charset`)."""
+    import base64
+    import quopri
+    html = page.encode("gb18030" if charset == "gb2312" else charset)
+    body = quopri.encodestring(html) if encoding == "quoted-printable" else base64.encodebytes(html)
+    boundary = b"----=_NextPart_01D9A1B2.3C4D5E60"
+    return b"\r\n".join([
+        b"MIME-Version: 1.0", b'Content-Type: multipart/related; boundary="' + boundary + b'"', b"",
+        b"This document is a Single File Web Page, also known as a Web Archive file.", b"",
+        b"--" + boundary, b"Content-Location: file:///C:/D0CA41E4/2022.htm",
+        b"Content-Transfer-Encoding: " + encoding.encode(), f'Content-Type: text/html; charset="{charset}"'.encode(), b"",
+        body.replace(b"\n", b"\r\n"),
+        b"--" + boundary, b"Content-Location: file:///C:/D0CA41E4/2022.files/image001.png",
+        b"Content-Transfer-Encoding: base64", b"Content-Type: image/png", b"",
+        base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), b"--" + boundary + b"--", b""])
+
+
+@pytest.mark.parametrize("name, charset, encoding", [("2022年报.doc", "gb2312", "quoted-printable"),
+                                                     ("2022年报.mht", "utf-8", "base64"),
+                                                     ("2022年报.mhtml", "gb2312", "quoted-printable")])
+def test_a_web_page_saved_as_one_file_is_read_as_its_page(tmp_path, monkeypatch, name, charset, encoding):
+    """Word's 「单个文件网页」 (MHT), often offered for download as .doc, and a browser's
+    「网页，单个文件」: the page inside is read, in its part's charset, without LibreOffice."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    report = load_report(FULL)
+    path = tmp_path / name
+    path.write_bytes(web_archive(render_html(report), charset, encoding))
+    result = extract(path)
+    assert result.problems == []
+    same_narrative(every_cell(result, report), report)
+
+
+@pytest.mark.parametrize("blob, message", [
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; " + b"a=b; " * 400_000 + b"\r\n\r\n", "结构异常"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n"
+     + b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 6000 + b"--b--\r\n", "结构异常"),
+    (b"MIME-Version: 1.0\r\n" + b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+                                       for i in range(4000)), "结构无法解析"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n"
+     b"Content-Type: image/png\r\n\r\nx\r\n--b--\r\n", "没有网页（text/html）部分"),
+])
+def test_a_web_archive_that_is_not_one_is_refused_at_once(run, tmp_path, blob, message):
+    """Parameters by the hundred thousand (the email package parses them in quadratic time:
+    minutes), parts by the thousand, parts nested thousands deep, no page at all."""
+    path = tmp_path / "年报.mht"
+    path.write_bytes(blob)
+    start = time.monotonic()
+    result = run("check", str(path))
+    assert time.monotonic() - start < 30
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
 def test_a_binary_doc_without_libreoffice_names_the_package(run, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     path = tmp_path / "年报.doc"

@@ -28,7 +28,7 @@ from .errors import DataError, Problem, ReportError
 from .files import zip_part
 from .model import Report, load_report
 from .pool import Lost, run_tasks
-from .reader import load_readers
+from .reader import READABLE, load_readers
 from .rules import RULES
 
 PASSED, RETURNED, MISSING, UNREADABLE = "通过", "退回", "缺报", "无法读取"
@@ -191,7 +191,7 @@ def audit(folders: Iterable[Path], roster: Optional[list[str]] = None, previous:
     folders = list(folders)
     files, skipped = gather(folders, previous, skip)
     if not files:
-        raise ReportError("没有找到任何报告或数据文件（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）"
+        raise ReportError(f"没有找到任何报告或数据文件（{READABLE}）"
                           + (f"；另有 {len(skipped)} 个文件不能读取，如 {skipped[0][0]}（{skipped[0][1]}）" if skipped else ""))
     roster, notes = _roster(roster)
     load_readers(files)  # before the workers start: they inherit the readers

@@ -1,5 +1,6 @@
 """A report file as one sequence of blocks: paragraphs (a line of text) and tables (rows of
-cell texts), whatever the file is: a .docx, a web page (.html/.htm) or its text (.txt).
+cell texts), whatever the file is: a .docx, a web page (.html/.htm, or saved as one file:
+.mht/.mhtml) or its text (.txt).
 
     blocks = read_blocks(Path("2022年报.docx"))   # [Para(…), Table(…), …]
 
@@ -19,9 +20,12 @@ from .errors import DataError
 from .files import MAX_TEXT_FILE, InputError, read_bounded, read_zip, unzip
 from .ooxml import body_of, bold_lead, is_paragraph, is_table, table_rows, text_of
 from .package import UnsafeXML, parse_xml
+from .reader import REPORT_SUFFIXES as SUFFIXES
 from .rules import RULES
 
-SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".txt")
+#: a web page, or a web page saved as one file with its pictures (a MIME archive: Word's
+#: 「单个文件网页」, a browser's 「网页，单个文件」)
+WEB_SUFFIXES = (".html", ".htm", ".mht", ".mhtml")
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
     import lxml.html
     try:
         raw = raw if raw is not None else read_bounded(path, MAX_TEXT_FILE, "网页")
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(raw))  # XHTML: lxml wants no declaration
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _page_text(raw))  # XHTML: lxml wants no declaration
         document = lxml.html.fromstring(text)
     except InputError as exc:
         raise unreadable(path, str(exc)) from None
@@ -126,12 +130,12 @@ def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
     return blocks
 
 
-def _decode(raw: bytes) -> str:
-    """A web page's text: its declared charset, else UTF-8, else GB18030 (GBK pages)."""
+def _decode(raw: bytes, charset: str = "") -> str:
+    """A web page's text: its charset (given, or declared in it), else UTF-8, else GB18030 (GBK pages)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace")
     declared = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", raw[:4096], flags=re.IGNORECASE)
-    name = declared.group(1).decode("ascii").lower() if declared else ""
+    name = charset.lower() or (declared.group(1).decode("ascii").lower() if declared else "")
     if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk"):
         name = "gb18030"  # what a page declared as GB2312 really holds (its 「—」 among others)
     for encoding in ([name] if name else []) + ["utf-8-sig", "gb18030"]:
@@ -140,6 +144,40 @@ def _decode(raw: bytes) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return raw.decode("utf-8", errors="replace")
+
+
+#: the first line of a MIME archive is a header (「MIME-Version: 1.0」, 「From: <Saved by Blink>」)
+_HEADER_LINE = re.compile(rb"\s*[A-Za-z][\w-]*:[^\n<]*\n")
+#: a part's Content-Type, folded lines and all: a type and a few parameters (a boundary has at
+#: most 70 characters, RFC 2046). The email package parses parameters in time quadratic in
+#: their number: a longer one is refused before it is parsed
+_CONTENT_TYPE = re.compile(rb"^content-type:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
+MAX_CONTENT_TYPE = 1024
+#: parts of a web page saved as one file: the page and its pictures (a report has a few dozen)
+MAX_PARTS = 5000
+
+
+def _page_text(raw: bytes) -> str:
+    """The text of a web page, or of the page in a web page saved as one file (MIME, its
+    HTML quoted-printable or base64, in the charset its part names)."""
+    if not _HEADER_LINE.match(raw):
+        return _decode(raw)
+    if any(len(m[0]) > MAX_CONTENT_TYPE for m in _CONTENT_TYPE.finditer(raw)) or raw.count(b"\n--") > MAX_PARTS:
+        raise ValueError(f"单个文件网页（MHT）的结构异常（Content-Type 超过 {MAX_CONTENT_TYPE} 个字符，"
+                         f"或超过 {MAX_PARTS} 个部分），不是正常保存的网页")
+    import email  # noqa: PLC0415 (only an archive needs it)
+    import email.policy  # noqa: PLC0415
+    try:
+        archive = email.message_from_bytes(raw, policy=email.policy.compat32)
+        page = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+        payload = page.get_payload(decode=True) if page is not None else None
+    except (RecursionError, ValueError, LookupError, TypeError):  # parts nested thousands deep, a broken header
+        raise ValueError("单个文件网页（MHT）的结构无法解析") from None
+    if not archive.is_multipart() and page is None:
+        return _decode(raw)  # a page whose first line only looks like a header
+    if not isinstance(payload, bytes):
+        raise ValueError("单个文件网页（MHT）中没有网页（text/html）部分")
+    return _decode(payload, page.get_content_charset() or "")
 
 
 def _html_text(element) -> str:
@@ -190,7 +228,7 @@ def read_blocks(path: Path) -> list[Any]:
     if suffix == ".pdf":
         from .pdfread import pdf_blocks  # noqa: PLC0415
         return pdf_blocks(path)
-    if suffix in (".html", ".htm"):
+    if suffix in WEB_SUFFIXES:
         return _html_blocks(path)
     if suffix == ".txt":
         return _text_blocks(path)

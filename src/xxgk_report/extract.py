@@ -1,5 +1,5 @@
 """Reading an annual report back into a data file: from a .docx (made here or by hand in
-Word), a published web page (.html/.htm) or its flattened text (.txt).
+Word), a published web page (.html/.htm, or saved as one file: .mht/.mhtml) or its flattened text (.txt).
 
     result = extract(Path("2022年报.docx"))
     result.data       # a dict shaped like a data file (tables with their printed totals)

@@ -31,7 +31,9 @@ from .files import MAX_DATA_FILE, InputError, read_bounded
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 #: published reports, read through extract wherever a data file is expected (a .txt only when
 #: named: in a folder it is more often a roster or a note than a report)
-REPORT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".txt")
+REPORT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".mht", ".mhtml", ".txt")
+#: what the tool reads, as a message names it
+READABLE = ".yaml、.json、.xlsx 填报表，或已公布的报告（.docx、.doc、.wps、.pdf，网页 .html、.mht，文字 .txt）"
 #: spreadsheets that are not a fill-in workbook, and what to do with them
 _OTHER_SHEETS = {".xls": "旧版 Excel 工作簿（.xls）", ".et": "WPS 表格文件（.et）", ".xlsm": "含宏的工作簿（.xlsm）",
                  ".ods": "OpenDocument 表格（.ods）", ".csv": "CSV 文件"}
@@ -158,8 +160,7 @@ def read_data(path: Path) -> Any:
         from .extract import read_report  # noqa: PLC0415 (a published report: read back)
         return read_report(path)
     if suffix not in SUFFIXES:
-        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 .yaml、.yml、.json、.xlsx（填报表），"
-                                  f"或已公布的报告（.docx、.doc、.wps、.pdf、.html、.txt）")
+        raise _unreadable(source, f"不支持的文件类型 “{path.suffix}”，应为 {READABLE}")
     if suffix == ".xlsx":
         from .workbook.read import read_workbook  # noqa: PLC0415 (openpyxl only for a workbook)
         return read_workbook(path)

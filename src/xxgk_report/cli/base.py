@@ -25,7 +25,7 @@ EPILOG = """\b
   make-report build 各单位/ -o 报告/ --jobs 2      # 批量生成
   make-report check 2022.yaml --previous 2021.yaml
   make-report init --from 2022.yaml -o 2023.yaml
-  make-report check 某镇2022年报.pdf                 # 已公布的报告（.pdf .docx .doc .wps .html）也能检查
+  make-report check 某镇2022年报.pdf                 # 已公布的报告（.pdf .docx .doc .wps .html .mht）也能检查
   make-report audit 各单位/ --roster 单位名单.txt      # 全县审核
 """
 

@@ -10,6 +10,7 @@ import click
 
 from .. import api
 from ..errors import ReportError
+from ..reader import READABLE
 from .base import EPILOG, counts, main, previous_option, print_problems, reporting_errors, say, visible
 
 
@@ -74,7 +75,7 @@ def _build_batch(data: tuple[str, ...], out_dir: Path, template: str | None, dra
                           "请用 -o 另选一个文件夹（可以是它里面的子文件夹，如 -o 报告/）")
     pairs = batch.find_data_files(data, out_dir, extras)
     if not pairs:
-        raise click.UsageError("没有找到数据文件或报告（.yaml、.json、.xlsx 填报表，.docx、.doc、.wps、.pdf、.html）。No data files found.")
+        raise click.UsageError(f"没有找到数据文件或报告（{READABLE}）。No data files found.")
     options = {"html": html, "html_fragment": html_fragment, "timeout": timeout}
     terminal = _progress_stream()
     try:

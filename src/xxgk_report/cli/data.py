@@ -263,7 +263,7 @@ EXTRACT_EPILOG = """\b
 @click.option("--force", is_flag=True, help="覆盖已有文件。Overwrite an existing file.")
 @reporting_errors
 def extract(report: str, output: str | None, agency: str | None, year: int | None, force: bool) -> None:
-    """把已公布的年度报告（.pdf、.docx、.doc、.wps、网页 .html/.htm 或其文字 .txt）读回成数据文件。Read a report back.
+    """把已公布的年度报告（.pdf、.docx、.doc、.wps、网页 .html/.htm、单个文件网页 .mht/.mhtml 或其文字 .txt）读回成数据文件。Read a report back.
 
     按官方标签找出三张表格和六个部分；读不出的、按 0 读取的都逐条列出，不静默猜测。
     读回的文件可以用 make-report check 检查（已公布报告的审核），也可以作为新一年的起点。

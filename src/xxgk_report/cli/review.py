@@ -20,7 +20,7 @@ AUDIT_EPILOG = """\b
   make-report audit 各单位/ --roster 单位名单.txt --year 2023          # 写出 审核.xlsx
   make-report audit 各单位/ --roster 单位名单.txt --previous 2022各单位/ --notices 退回意见/ -o 审核-2023.xlsx
 \b
-文件夹中的 .yaml、.json、.xlsx 填报表和已公布的报告（.docx、.doc、.wps、.pdf、.html）都读；
+文件夹中的 .yaml、.json、.xlsx 填报表和已公布的报告（.docx、.doc、.wps、.pdf、网页 .html、.mht）都读；
 结论：通过（没有错误）、退回（有错误）、缺报（名单中的单位没有文件）、无法读取（文件打不开或有格子未读出）。
 退出码 Exit status: 0 每个单位都通过；1 有单位未通过。
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -156,3 +157,45 @@ def test_each_block_of_table_two_stays_together_but_not_with_what_follows(run, t
         assert room < rows, (lines, room, rows)
     heading = first("三、收到和处理政府信息公开申请情况")
     assert heading[0] == first("（本列数据的勾稽关系")[0]  # the heading stays with its table
+
+
+def dense_punctuation(paragraphs: int = 60) -> dict:
+    """The full fixture with 一、总体情况 of many lines of clauses of random lengths, some with
+    numbers, so that 「，」「、」「；」 fall at the end of lines in every position a line allows."""
+    data = yaml.safe_load(FULL.read_text(encoding="utf-8"))
+    words = "政府信息公开工作年度报告主动依申请平台建设监督保障管理规范性文件行政许可处罚强制服务收费复议诉讼社会评议反馈渠道"
+    chosen = random.Random(7)
+    texts = []
+    for _ in range(paragraphs):
+        text = ""
+        while len(text) < 150:
+            clause = "".join(chosen.choice(words) for _ in range(chosen.randint(3, 14)))
+            if chosen.random() < 0.4:
+                clause += f"{chosen.randint(1, 99999)}{chosen.choice(['件', '条', '次', '%'])}"
+            text += clause + chosen.choice("，，，、；")
+        texts.append(text[:-1] + "。")
+    data["overview"] = texts
+    return data
+
+
+@needs_tools
+def test_no_punctuation_mark_is_lost_at_the_end_of_a_line(run, tmp_path):
+    """LibreOffice drops a 「，」「、」「；」 it hangs past the end of a justified line (6 of them
+    in these 60 paragraphs): it is given the report left-aligned to print. The .docx stays
+    justified, and a full line still holds 28 characters."""
+    data = dense_punctuation()
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("d.yaml", "-o", "d.docx", "--pdf")
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in subprocess.run(["pdftotext", str(tmp_path / "d.pdf"), "-"], capture_output=True,
+                                                     text=True, check=True).stdout.splitlines()]
+    printed = "".join(line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line))  # page numbers
+    section = printed[printed.index("一、总体情况") + len("一、总体情况"):printed.index("二、主动公开政府信息情况")]
+    written = "".join(data["overview"])
+    assert section.replace(" ", "") == written
+    assert sum(line[-1:] in "，、；" for line in lines) >= 5  # marks did fall at the ends of lines
+    assert max(len(line) for line in lines if line and line[0] in data["overview"][0][:2] + "政府信息公") >= 28
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "d.docx") as docx:
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert '<w:jc w:val="both"/>' in styles

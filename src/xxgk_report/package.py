@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 from lxml import etree
 
-#: the parts every report has: its body and its document properties
-BODY_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+#: the parts every report has: its body and its document properties; its styles
+BODY_PART, CORE_PART, STYLES_PART = "word/document.xml", "docProps/core.xml", "word/styles.xml"
 
 #: Fixed timestamp of every zip entry, so that the same input gives the same bytes.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)

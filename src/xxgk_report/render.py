@@ -36,7 +36,7 @@ from .formatting import text_width
 from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Report
 from .ooxml import fit_style_to_line, style_size
-from .package import BODY_PART, CORE_PART, UnsafeXML, parse_xml, xml_text, zip_parts
+from .package import BODY_PART, CORE_PART, STYLES_PART, UnsafeXML, parse_xml, xml_text, zip_parts
 from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
 from .syntax import compile_template
@@ -90,7 +90,7 @@ def _load_template(path: str, size: int, mtime: int) -> CompiledTemplate:
     templates = {name: _compile(env, name, blob) for name, blob in parts.items()
                  if TEMPLATED_PARTS.fullmatch(name) and b"{" in blob}
     fixed = zip_parts({name: blob for name, blob in parts.items() if name not in templates and name != CORE_PART})
-    return CompiledTemplate(Path(path), parts, templates, _letterhead_size(parts.get("word/styles.xml")),
+    return CompiledTemplate(Path(path), parts, templates, _letterhead_size(parts.get(STYLES_PART)),
                             LETTERHEAD_STYLE.encode() in parts.get(BODY_PART, b""), fixed)
 
 

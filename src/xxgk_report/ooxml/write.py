@@ -311,3 +311,10 @@ def fit_style_to_line(document, style_id: str, style_size: Optional[int], width:
     return shrunk
 
 
+def left_align_justified(root) -> bool:
+    """Make every justified paragraph (w:jc both) under `root`, a body or a styles part,
+    left-aligned; whether there was one."""
+    found = [jc for jc in root.iter(qn("w:jc")) if jc.get(qn("w:val")) == "both"]
+    for jc in found:
+        jc.set(qn("w:val"), "left")
+    return bool(found)

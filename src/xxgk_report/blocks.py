@@ -98,7 +98,9 @@ def _html_blocks(path: Path, raw: Optional[bytes] = None) -> list[Any]:
         document = lxml.html.fromstring(text)
     except InputError as exc:
         raise unreadable(path, str(exc)) from None
-    except (ValueError, etree.ParserError) as exc:
+    except etree.ParserError:  # lxml's 「Document is empty」
+        raise unreadable(path, "无法读取网页：网页是空的，没有文字") from None
+    except ValueError as exc:
         raise unreadable(path, f"无法读取网页（{exc}）") from None
     _bounded(path, sum(1 for _ in document.iter()) // 10, "组网页元素（每组 10 个）")
     hidden = ("//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
@@ -146,38 +148,11 @@ def _decode(raw: bytes, charset: str = "") -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-#: the first line of a MIME archive is a header (「MIME-Version: 1.0」, 「From: <Saved by Blink>」)
-_HEADER_LINE = re.compile(rb"\s*[A-Za-z][\w-]*:[^\n<]*\n")
-#: a part's Content-Type, folded lines and all: a type and a few parameters (a boundary has at
-#: most 70 characters, RFC 2046). The email package parses parameters in time quadratic in
-#: their number: a longer one is refused before it is parsed
-_CONTENT_TYPE = re.compile(rb"^content-type:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
-MAX_CONTENT_TYPE = 1024
-#: parts of a web page saved as one file: the page and its pictures (a report has a few dozen)
-MAX_PARTS = 5000
-
-
 def _page_text(raw: bytes) -> str:
-    """The text of a web page, or of the page in a web page saved as one file (MIME, its
-    HTML quoted-printable or base64, in the charset its part names)."""
-    if not _HEADER_LINE.match(raw):
-        return _decode(raw)
-    if any(len(m[0]) > MAX_CONTENT_TYPE for m in _CONTENT_TYPE.finditer(raw)) or raw.count(b"\n--") > MAX_PARTS:
-        raise ValueError(f"单个文件网页（MHT）的结构异常（Content-Type 超过 {MAX_CONTENT_TYPE} 个字符，"
-                         f"或超过 {MAX_PARTS} 个部分），不是正常保存的网页")
-    import email  # noqa: PLC0415 (only an archive needs it)
-    import email.policy  # noqa: PLC0415
-    try:
-        archive = email.message_from_bytes(raw, policy=email.policy.compat32)
-        page = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
-        payload = page.get_payload(decode=True) if page is not None else None
-    except (RecursionError, ValueError, LookupError, TypeError):  # parts nested thousands deep, a broken header
-        raise ValueError("单个文件网页（MHT）的结构无法解析") from None
-    if not archive.is_multipart() and page is None:
-        return _decode(raw)  # a page whose first line only looks like a header
-    if not isinstance(payload, bytes):
-        raise ValueError("单个文件网页（MHT）中没有网页（text/html）部分")
-    return _decode(payload, page.get_content_charset() or "")
+    """The text of a web page, or of the page in a web page saved as one file (see webarchive)."""
+    from .webarchive import archive_page  # noqa: PLC0415
+    found = archive_page(raw)
+    return _decode(raw) if found is None else _decode(*found)
 
 
 def _html_text(element) -> str:

@@ -225,8 +225,27 @@ def test_an_agency_with_several_files_last_year(tmp_path, monkeypatch):
     chain = last_year(data["丙镇人民政府"])
     chain["proactive"]["normative_documents"]["in_force"] = 8
     write(previous / "丙镇.yaml", chain)
+    data["丁镇人民政府"] = unit("丁镇人民政府", 3)                 # none of 2022: one of 2021, one of this year
+    write(units / "丁镇人民政府.yaml", data["丁镇人民政府"])
+    for year in (2021, 2023):
+        earlier = last_year(data["丁镇人民政府"])
+        earlier.update(year=year, date=f"{year + 1}-01-15")
+        earlier["proactive"]["licensing"] += year
+        write(previous / f"丁镇{year}.yaml", earlier)
+    data["戊镇人民政府"] = unit("戊镇人民政府", 4)                               # last year's cannot be read
+    write(units / "戊镇人民政府.yaml", data["戊镇人民政府"])
+    broken = last_year(data["戊镇人民政府"])
+    broken["applications"]["received"]["natural"] = -5
+    write(previous / "戊镇.yaml", broken)
+    older = last_year(data["戊镇人民政府"])
+    older.update(year=2021, date="2022-01-15")
+    write(previous / "戊镇2021.yaml", older)
     review = api.audit([units], previous=previous, jobs=2)
     found = {u.name: u.read.findings for u in review.units}
+    c3 = found[COUNTY + "丁镇人民政府"]  # the latest year before this one: 2021, not 2023
+    assert [p.rule for p in c3] == ["C3"] and c3[0].message.startswith("上年数据文件的报告年度是 2021 年")
+    c4 = [p for p in found[COUNTY + "戊镇人民政府"] if p.rule == "C4"]
+    assert [p.rule for p in found[COUNTY + "戊镇人民政府"]] == ["C4"] and "戊镇.yaml" in c4[0].message
     assert [p.rule for p in found[COUNTY + "甲镇人民政府"]] == ["C2"]
     assert [p.rule for p in found[COUNTY + "丙镇人民政府"]] == ["C2"]
     assert [str(p.message) for p in found[COUNTY + "乙镇人民政府"]] == [
@@ -234,7 +253,8 @@ def test_an_agency_with_several_files_last_year(tmp_path, monkeypatch):
         "不知道以哪一份为准，跨年核对（C1—C4、S4）未进行；请只保留正确的一份"]
     lines = log.read_text(encoding="utf-8").splitlines()
     assert sorted(name for name in lines if not name.endswith("人民政府.yaml")) == \
-        sorted(["丙镇（2021年）.yaml", "丙镇.yaml", "乙镇-初稿.yaml", "乙镇.yaml", "甲镇.docx", "甲镇.yaml"])
+        sorted(["丙镇（2021年）.yaml", "丙镇.yaml", "乙镇-初稿.yaml", "乙镇.yaml", "甲镇.docx", "甲镇.yaml", "丁镇2023.yaml",
+                "丁镇2021.yaml", "戊镇2021.yaml", "戊镇.yaml", "戊镇.yaml"])  # the file with errors: again, for its C4
 
 
 def test_a_file_that_cannot_be_read_or_crashes_its_reader_never_stops_the_audit(review):

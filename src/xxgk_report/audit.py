@@ -124,16 +124,18 @@ def _read_one(task: tuple[Path, dict]) -> Read:
 
 def _last_year_for(report: Report, found: list[Report | Path]) -> tuple[Optional[Report | Path], list[Problem]]:
     """Which of an agency's files in last year's folder the cross-year checks use: one of
-    the year before (or of any year, when none is), the one with most cells read. Several
-    whose tables agree (a report's .docx and its .pdf) are one; several whose tables differ
-    are none, with an R8 naming them. A file that could not be read is used only when it is
-    the only one (its check then says why: C4)."""
+    the year before, the one with most cells read. Several whose tables agree (a report's
+    .docx and its .pdf) are one; several whose tables differ are none, with an R8 naming
+    them. With none of the year before: a file that could not be read (its C4 says why: it
+    may be that year's), else one of the latest year before (C3 says it is not last year's)."""
     reports = [r for r in found if isinstance(r, Report)]
-    candidates = sorted([r for r in reports if r.year == report.year - 1] or reports, key=lambda r: len(r.unread))
-    if not candidates:
-        return (found[0] if found else None), []
-    if all(_agree(candidates[0], other) for other in candidates[1:]):
-        return candidates[0], []
+    years = {r.year for r in reports}
+    if report.year - 1 not in years and len(reports) < len(found):
+        return next(p for p in found if not isinstance(p, Report)), []
+    year = report.year - 1 if report.year - 1 in years else max(years, key=lambda y: (y < report.year, y), default=None)
+    candidates = sorted((r for r in reports if r.year == year), key=lambda r: len(r.unread))
+    if len(candidates) <= 1 or all(_agree(candidates[0], other) for other in candidates[1:]):
+        return (candidates[0] if candidates else None), []
     names = "、".join(r.source.name for r in candidates if r.source)
     return None, [RULES["R8"].problem("", (), f"上年文件夹中有 {len(candidates)} 份“{report.agency}”的报告（{names}），"
                                       f"表格数字不同，不知道以哪一份为准，跨年核对（C1—C4、S4）未进行；请只保留正确的一份")]

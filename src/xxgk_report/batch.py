@@ -60,9 +60,10 @@ NOT_DATA = ("*.schema.json", "~$*")
 
 def find_data_files(arguments: Iterable[str | os.PathLike], out_dir: Path,
                     extras: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
-    """Every data file (or published report: .docx, .doc, .wps, .pdf, .html, .mht; a .txt only when
-    named) named or found under a named folder (recursively, sorted; `*.schema.json`, Excel's
-    `~$` lock files, templates and the output folder's own files skipped), with its output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
+    """Every data file (or published report: .docx, .doc, .wps, .pdf, .html, .mht; a .txt only
+    when named) named or found under a named folder (recursively, sorted; `*.schema.json`,
+    Excel's `~$` lock files, templates and the output folder's own files skipped), with its
+    output: out_dir/<stem>.docx, or out_dir/<path under the folder>.docx.
 
     No two outputs collide, and no output is an input (OutputError, naming both, before
     anything is written). When two files would get the same output: a.yaml in two folders →

@@ -87,7 +87,7 @@ def convert(pairs: list[tuple[Path, Path]]) -> dict[int, str]:
 def print_copy(document: Path, copy: Path) -> None:
     """Write to `copy` the .docx LibreOffice prints: `document` with its justified paragraphs
     left-aligned. LibreOffice (7.4 here) drops a 「，」「、」「；」 it hangs past the end of a
-    justified line of Chinese (「监督，完善」 printed 「监督完善」: about 7 marks in 60 paragraphs);
+    justified line of Chinese (「监督，完善」 printed 「监督完善」: 6–10 marks in 60 dense paragraphs);
     left-aligned it prints it hung in the margin, as Word does, and lines of 28 characters
     look the same. The .docx itself stays justified. A document it cannot parse is copied."""
     def edit(parts: dict[str, bytes]) -> None:

@@ -44,8 +44,8 @@ from .write import (
 
 __all__ = [
     "BORDER_SIDES", "LATIN_FONT", "NAMESPACES", "OxmlElement", "TableCell", "body_of", "bold_lead", "cell_element",
-    "cell_map", "element", "field_instructions", "field_runs", "fit_style_to_line", "is_paragraph", "is_table", "left_align_justified",
-    "paragraph", "paragraph_properties", "paragraph_texts", "qn", "run", "run_properties", "set_grid_span",
+    "cell_map", "element", "field_instructions", "field_runs", "fit_style_to_line", "is_paragraph", "is_table",
+    "left_align_justified", "paragraph", "paragraph_properties", "paragraph_texts", "qn", "run", "run_properties", "set_grid_span",
     "set_keep_with_next", "set_run_size", "set_vertical_merge", "style_element", "style_size", "table_cells",
     "table_element", "table_properties", "table_rows", "tables_of", "text_of",
 ]

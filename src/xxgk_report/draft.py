@@ -10,12 +10,10 @@ from __future__ import annotations
 import io
 import re
 
-from lxml import etree
-
 from .errors import Problem, count_errors
 from .ooxml import element, paragraph_properties, run, run_properties
 from .outputs import fingerprint
-from .package import BODY_PART, CORE_PART, deterministic_zip, parse_xml
+from .package import BODY_PART, CORE_PART, deterministic_zip, parse_xml, xml_bytes
 
 DRAFT_MARK = "草稿"
 DRAFT_COLOR = "C00000"
@@ -98,7 +96,7 @@ def _restamp(parts: dict[str, bytes]) -> None:
     core = parse_xml(parts[CORE_PART])
     for identifier in core.iter(_IDENTIFIER):
         identifier.text = fingerprint(parts[BODY_PART])
-    parts[CORE_PART] = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts[CORE_PART] = xml_bytes(core)
 
 
 _IDENTIFIER = "{http://purl.org/dc/elements/1.1/}identifier"

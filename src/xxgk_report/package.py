@@ -2,6 +2,7 @@
 parsed safely, its relationships read. WordprocessingML itself is ooxml.py's.
 
     root = parse_xml(blob)              # strict; no DOCTYPE, no entities, nothing fetched
+    blob = xml_bytes(root)              # UTF-8, standalone declaration
     blob = zip_parts({name: bytes})     # fixed entry times: equal parts give equal bytes
 """
 
@@ -37,6 +38,12 @@ def parse_xml(blob: bytes):
     if info.doctype or info.internalDTD is not None:
         raise UnsafeXML("DOCTYPE")
     return root
+
+
+def xml_bytes(root) -> bytes:
+    """An XML part's bytes, as Word writes them: UTF-8 with a standalone declaration
+    (the counterpart of `parse_xml`)."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def xml_text(blob: bytes) -> str:

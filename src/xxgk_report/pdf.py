@@ -22,7 +22,7 @@ from lxml import etree
 from .errors import OutputError, os_reason
 from .ooxml import left_align_justified
 from .outputs import Staged
-from .package import BODY_PART, STYLES_PART, UnsafeXML, deterministic_zip, parse_xml
+from .package import BODY_PART, STYLES_PART, UnsafeXML, deterministic_zip, parse_xml, xml_bytes
 from .pool import run_program
 
 INSTALL_HINT = ("需要 LibreOffice 才能生成 PDF：Debian/Ubuntu 上运行 "
@@ -88,13 +88,14 @@ def print_copy(document: Path, copy: Path) -> None:
     """Write to `copy` the .docx LibreOffice prints: `document` with its justified paragraphs
     left-aligned. LibreOffice (7.4 here) drops a 「，」「、」「；」 it hangs past the end of a
     justified line of Chinese (「监督，完善」 printed 「监督完善」: 6–10 marks in 60 dense paragraphs);
-    left-aligned it prints it hung in the margin, as Word does, and lines of 28 characters
-    look the same. The .docx itself stays justified. A document it cannot parse is copied."""
+    left-aligned it prints it hung in the margin, as Word does. Lines of Chinese only are full
+    lines of 28 characters as before; a line with digits or Latin letters may end up to about
+    two characters short. The .docx itself stays justified. A document it cannot parse is copied."""
     def edit(parts: dict[str, bytes]) -> None:
         for name in (BODY_PART, STYLES_PART):
             root = parse_xml(parts[name]) if name in parts else None
             if root is not None and left_align_justified(root):
-                parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                parts[name] = xml_bytes(root)
     try:
         blob = deterministic_zip(document.read_bytes(), edit)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, UnsafeXML):

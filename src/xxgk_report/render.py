@@ -36,7 +36,7 @@ from .formatting import text_width
 from .guard import TEMPLATED_PARTS, package_problems, rendered_problems
 from .model import Report
 from .ooxml import fit_style_to_line, style_size
-from .package import BODY_PART, CORE_PART, STYLES_PART, UnsafeXML, parse_xml, xml_text, zip_parts
+from .package import BODY_PART, CORE_PART, STYLES_PART, UnsafeXML, parse_xml, xml_bytes, xml_text, zip_parts
 from .sandbox import CODE_VERSION, Budget, jinja_environment
 from .sandbox import render as render_part
 from .syntax import compile_template
@@ -134,7 +134,7 @@ def core_properties(report: Report, body: bytes) -> bytes:
         node.text = text
         if prefix == "dcterms":
             node.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml_bytes(root)
 
 
 _CORE_NS = {
@@ -163,7 +163,7 @@ def render_docx(report: Report, template: Path, draft: Optional[list[Problem]] =
             raise TemplateError(f"模板 {template} 生成的 {name} 有不允许的内容。", tuple(problems))
         if name == BODY_PART and compiled.letterhead and \
                 fit_style_to_line(tree, LETTERHEAD_STYLE, compiled.letterhead_size, text_width):
-            parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            parts[name] = xml_bytes(tree)
     if CORE_PART in parts:
         parts[CORE_PART] = core_properties(report, parts.get(BODY_PART) or compiled.parts.get(BODY_PART, b""))
     blob = zip_parts(parts, after=compiled.fixed)
